@@ -26,12 +26,11 @@ import java.util.TreeMap;
  * content-addressed schema id of each message.
  *
  * <p>The id of a message is the first 8 bytes (big-endian) of the SHA-256 of its canonical form:
- * the message and every message and enum it references, transitively, sorted by full name; for
- * each message its fields sorted by number with name, number, label, type, referenced type name,
- * real oneof and json name; for each enum its values sorted by number. Options, comments, source
- * info, file names and the order of declarations are not part of it, so a comment-only or
- * option-only change keeps the id and any wire-relevant change changes it (see
- * docs/formats/schema-ids.md).
+ * the message and every message and enum it references, transitively, sorted by full name; for each
+ * message its fields sorted by number with name, number, label, type, referenced type name, real
+ * oneof and json name; for each enum its values sorted by number. Options, comments, source info,
+ * file names and the order of declarations are not part of it, so a comment-only or option-only
+ * change keeps the id and any wire-relevant change changes it (see docs/formats/schema-ids.md).
  *
  * <p>Uses only the lite descriptor protos, so it runs on Android too. Immutable and thread-safe.
  */
@@ -111,7 +110,8 @@ public final class ProtoSchemas {
    */
   public String canonicalForm(String messageFullName) {
     if (!messages.containsKey(messageFullName)) {
-      throw new IllegalArgumentException("no message " + messageFullName + " in the descriptor set");
+      throw new IllegalArgumentException(
+          "no message " + messageFullName + " in the descriptor set");
     }
     Map<String, Boolean> closure = new TreeMap<>(); // name -> is message
     Deque<String> pending = new ArrayDeque<>();
@@ -181,7 +181,11 @@ public final class ProtoSchemas {
         Comparator.comparingInt(EnumValueDescriptorProto::getNumber)
             .thenComparing(EnumValueDescriptorProto::getName));
     for (EnumValueDescriptorProto value : values) {
-      out.append("  value ").append(value.getNumber()).append(' ').append(value.getName()).append('\n');
+      out.append("  value ")
+          .append(value.getNumber())
+          .append(' ')
+          .append(value.getName())
+          .append('\n');
     }
   }
 

@@ -20,8 +20,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The schemas this process knows: every version of every event schema in the catalogs it was
- * built from, looked up by content-addressed id, by event type, or by generated Java class.
+ * The schemas this process knows: every version of every event schema in the catalogs it was built
+ * from, looked up by content-addressed id, by event type, or by generated Java class.
  *
  * <p>Catalogs are found on the classpath at {@link #CATALOG_RESOURCE} (one per jar: Tideline's
  * standard events and the users' own), or passed in. When two catalogs hold the same id for the
@@ -117,7 +117,8 @@ public final class SchemaRegistry {
       try (InputStream in = url.openStream()) {
         catalogs.add(Catalog.parseFrom(in));
       } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException("schema catalog " + url + " is corrupt: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "schema catalog " + url + " is corrupt: " + e.getMessage(), e);
       } catch (IOException e) {
         throw new IllegalStateException("cannot read schema catalog " + url, e);
       }

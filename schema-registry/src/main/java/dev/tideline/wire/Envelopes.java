@@ -21,8 +21,8 @@ public final class Envelopes {
   }
 
   /**
-   * Parses an envelope and checks the fields every envelope has: a 16-byte event id, an event
-   * type and a schema id.
+   * Parses an envelope and checks the fields every envelope has: a 16-byte event id, an event type
+   * and a schema id.
    *
    * @throws MalformedRecordException ({@link MalformedRecordException.Reason#BAD_ENVELOPE}) saying
    *     which field is wrong
@@ -42,7 +42,8 @@ public final class Envelopes {
 
   private static Envelope check(int size, Parse parse) throws MalformedRecordException {
     if (size == 0) {
-      throw new MalformedRecordException(MalformedRecordException.Reason.EMPTY, "envelope is empty");
+      throw new MalformedRecordException(
+          MalformedRecordException.Reason.EMPTY, "envelope is empty");
     }
     Envelope envelope;
     try {

@@ -12,9 +12,9 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The KPL aggregated record format, as the Kinesis Producer Library writes it and the KCL reads
- * it: the magic bytes {@code F3 89 9A C2}, a protobuf {@link AggregatedRecord}, then the 16-byte
- * MD5 digest of the protobuf bytes (KPL "aggregation-format.md").
+ * The KPL aggregated record format, as the Kinesis Producer Library writes it and the KCL reads it:
+ * the magic bytes {@code F3 89 9A C2}, a protobuf {@link AggregatedRecord}, then the 16-byte MD5
+ * digest of the protobuf bytes (KPL "aggregation-format.md").
  *
  * <p>Stateless and thread-safe.
  */
@@ -81,7 +81,8 @@ public final class KplRecords {
     if (!isAggregated(data)) {
       throw new MalformedRecordException(
           MalformedRecordException.Reason.BAD_MAGIC,
-          "expected KPL magic F3 89 9A C2, found " + hex(data, 0, Math.min(MAGIC_LENGTH, data.length)));
+          "expected KPL magic F3 89 9A C2, found "
+              + hex(data, 0, Math.min(MAGIC_LENGTH, data.length)));
     }
     if (data.length < OVERHEAD) {
       throw new MalformedRecordException(
@@ -152,7 +153,9 @@ public final class KplRecords {
 
   /** Long.toUnsignedString is API 26; this works from API 24. */
   private static String unsigned(long value) {
-    return value >= 0 ? Long.toString(value) : new BigInteger(Long.toHexString(value), 16).toString();
+    return value >= 0
+        ? Long.toString(value)
+        : new BigInteger(Long.toHexString(value), 16).toString();
   }
 
   private static MessageDigest md5() {
@@ -169,7 +172,8 @@ public final class KplRecords {
       if (i > from) {
         out.append(' ');
       }
-      out.append(Character.forDigit((bytes[i] >> 4) & 0xF, 16)).append(Character.forDigit(bytes[i] & 0xF, 16));
+      out.append(Character.forDigit((bytes[i] >> 4) & 0xF, 16))
+          .append(Character.forDigit(bytes[i] & 0xF, 16));
     }
     return out.toString().toUpperCase(Locale.ROOT);
   }
