@@ -125,7 +125,7 @@ public final class KplRecords {
     int hashKeys = record.getExplicitHashKeyTableCount();
     for (int i = 0; i < record.getRecordsCount(); i++) {
       Record sub = record.getRecords(i);
-      if (sub.getPartitionKeyIndex() >= keys) {
+      if (outOfRange(sub.getPartitionKeyIndex(), keys)) {
         throw new MalformedRecordException(
             MalformedRecordException.Reason.KEY_INDEX_OUT_OF_RANGE,
             "sub-record "
@@ -136,7 +136,7 @@ public final class KplRecords {
                 + keys
                 + " entries");
       }
-      if (sub.hasExplicitHashKeyIndex() && sub.getExplicitHashKeyIndex() >= hashKeys) {
+      if (sub.hasExplicitHashKeyIndex() && outOfRange(sub.getExplicitHashKeyIndex(), hashKeys)) {
         throw new MalformedRecordException(
             MalformedRecordException.Reason.KEY_INDEX_OUT_OF_RANGE,
             "sub-record "
@@ -149,6 +149,11 @@ public final class KplRecords {
       }
     }
     return record;
+  }
+
+  /** Whether an unsigned uint64 index (negative as a Java long when over 2^63) is past the end. */
+  private static boolean outOfRange(long unsignedIndex, int size) {
+    return unsignedIndex < 0 || unsignedIndex >= size;
   }
 
   /** Long.toUnsignedString is API 26; this works from API 24. */

@@ -1,0 +1,70 @@
+package dev.tideline.wire;
+
+import static dev.tideline.wire.KplRecordsTest.assertMalformed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.tideline.proto.v1.Context;
+import dev.tideline.proto.v1.Envelope;
+import dev.tideline.proto.v1.Platform;
+import dev.tideline.proto.v1.SchemaFormat;
+import dev.tideline.wire.MalformedRecordException.Reason;
+import org.junit.jupiter.api.Test;
+
+class EnvelopesTest {
+  private static final Envelope ENVELOPE =
+      Envelope.newBuilder()
+          .setEventId(ByteString.copyFrom(new byte[16]))
+          .setEventType("tideline.events.v1.Payment")
+          .setFormat(SchemaFormat.PROTOBUF)
+          .setSchemaId(0x8f5cffffa6154e46L)
+          .setEventTimeUs(1_764_000_000_000_000L)
+          .setProducerId(ByteString.copyFrom(new byte[16]))
+          .setSequence(7)
+          .setContext(Context.newBuilder().setPlatform(Platform.JVM).setAppVersion("1.2.3"))
+          .setPayload(ByteString.copyFromUtf8("payload"))
+          .putAttributes("test", "t-1")
+          .build();
+
+  @Test
+  void anEnvelopeSurvivesARoundTrip() throws Exception {
+    byte[] bytes = Envelopes.encode(ENVELOPE);
+    assertThat(Envelopes.decode(bytes)).isEqualTo(ENVELOPE);
+    assertThat(Envelopes.decode(ByteString.copyFrom(bytes))).isEqualTo(ENVELOPE);
+  }
+
+  @Test
+  void anEnvelopeThatDoesNotParseIsRefused() {
+    byte[] garbage = {(byte) 0x0A, (byte) 0xFF};
+    assertMalformed(
+        () -> Envelopes.decode(garbage), Reason.BAD_ENVELOPE, "envelope (2 bytes) does not parse");
+  }
+
+  @Test
+  void anEnvelopeWithoutASixteenByteEventIdIsRefused() {
+    byte[] bytes =
+        ENVELOPE.toBuilder().setEventId(ByteString.copyFrom(new byte[8])).build().toByteArray();
+    assertMalformed(
+        () -> Envelopes.decode(bytes), Reason.BAD_ENVELOPE, "event_id must be 16 bytes, was 8");
+  }
+
+  @Test
+  void anEnvelopeWithoutSchemaIdIsRefusedNamingItsEventType() {
+    byte[] bytes = ENVELOPE.toBuilder().clearSchemaId().build().toByteArray();
+    assertMalformed(
+        () -> Envelopes.decode(bytes),
+        Reason.BAD_ENVELOPE,
+        "envelope schema_id is missing (event_type tideline.events.v1.Payment)");
+  }
+
+  @Test
+  void anEnvelopeWithoutEventTypeIsRefused() {
+    byte[] bytes = ENVELOPE.toBuilder().clearEventType().build().toByteArray();
+    assertMalformed(() -> Envelopes.decode(bytes), Reason.BAD_ENVELOPE, "event_type is empty");
+  }
+
+  @Test
+  void emptyBytesAreRefused() {
+    assertMalformed(() -> Envelopes.decode(new byte[0]), Reason.EMPTY, "envelope is empty");
+  }
+}
