@@ -1,0 +1,6 @@
+package dev.tideline.sdk;
+
+/** {@link TrackerListener#noop()}. */
+enum NoopListener implements TrackerListener {
+  INSTANCE
+}

@@ -1,0 +1,120 @@
+package dev.tideline.sdk;
+
+import com.google.protobuf.CodedOutputStream;
+import java.io.IOException;
+import java.util.UUID;
+
+/**
+ * One accepted event on its way to Kinesis, as the {@link TrackerListener} sees it: its identity
+ * and its serialized envelope (the original event, for dead letters).
+ *
+ * <p>Immutable to its readers. The envelope bytes are built on demand.
+ */
+public final class TrackedEvent {
+  /** The envelope's sequence field: field 8, varint. */
+  static final int SEQUENCE_TAG = (8 << 3);
+
+  /** The envelope's sent_time_us field: field 6, varint. */
+  static final int SENT_TIME_TAG = (6 << 3);
+
+  // Envelope fields written at log() time: everything but sequence and sent time, which are
+  // appended (protobuf allows fields in any order) when the sequence is known and when sending.
+  final byte[] body;
+  final long sequence;
+  final String eventType;
+  final String partitionKey;
+  final long eventTimeMicros;
+  final long acceptedNanos;
+  final long idHigh;
+  final long idLow;
+
+  /** What the event holds in the buffer: envelope without sent time, plus partition key. */
+  final int bufferedSize;
+
+  /** The MD5 hash key of the partition key; set by the worker. */
+  java.math.BigInteger hashKey;
+
+  TrackedEvent(
+      byte[] body,
+      long sequence,
+      String eventType,
+      String partitionKey,
+      int partitionKeyBytes,
+      long eventTimeMicros,
+      long acceptedNanos,
+      long idHigh,
+      long idLow) {
+    this.body = body;
+    this.sequence = sequence;
+    this.eventType = eventType;
+    this.partitionKey = partitionKey;
+    this.eventTimeMicros = eventTimeMicros;
+    this.acceptedNanos = acceptedNanos;
+    this.idHigh = idHigh;
+    this.idLow = idLow;
+    this.bufferedSize =
+        body.length + 1 + CodedOutputStream.computeUInt64SizeNoTag(sequence) + partitionKeyBytes;
+  }
+
+  /** The fully qualified event type, for example "tideline.events.v1.Payment". */
+  public String eventType() {
+    return eventType;
+  }
+
+  /** The producer sequence number the tracker gave the event when it accepted it (from 1). */
+  public long sequence() {
+    return sequence;
+  }
+
+  /** The event id (UUIDv7), the deduplication key. */
+  public UUID eventId() {
+    return new UUID(idHigh, idLow);
+  }
+
+  /** When the event was logged, microseconds since the epoch (client clock). */
+  public long eventTimeMicros() {
+    return eventTimeMicros;
+  }
+
+  /** The partition key it was sent with. */
+  public String partitionKey() {
+    return partitionKey;
+  }
+
+  /** The serialized envelope (without sent time), as {@code Envelopes.decode} reads it. */
+  public byte[] envelope() {
+    return data(0L);
+  }
+
+  /** The envelope's size in bytes with a sent time of that value (0: none). */
+  int dataSize(long sentTimeMicros) {
+    int size = body.length + 1 + CodedOutputStream.computeUInt64SizeNoTag(sequence);
+    if (sentTimeMicros != 0L) {
+      size += 1 + CodedOutputStream.computeInt64SizeNoTag(sentTimeMicros);
+    }
+    return size;
+  }
+
+  /** The serialized envelope with a sent time (0: none). */
+  byte[] data(long sentTimeMicros) {
+    byte[] out = new byte[dataSize(sentTimeMicros)];
+    System.arraycopy(body, 0, out, 0, body.length);
+    CodedOutputStream coded =
+        CodedOutputStream.newInstance(out, body.length, out.length - body.length);
+    try {
+      if (sentTimeMicros != 0L) {
+        coded.writeInt64(6, sentTimeMicros);
+      }
+      coded.writeUInt64(8, sequence);
+      coded.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to an array cannot fail", e);
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "TrackedEvent{" + eventType + " #" + sequence + " " + eventId() + "}";
+  }
+}

@@ -1,0 +1,49 @@
+package dev.tideline.sdk;
+
+import java.util.List;
+
+/**
+ * Receives what happens to events after {@link Tracker#log(Object)}: refusals, acknowledgements,
+ * drops and dead letters. Every method has an empty default; override what you need.
+ *
+ * <p>Called from the tracker's worker thread (refusals: from the logging thread), never under a
+ * tracker lock. Keep it quick: a slow listener delays delivery. An exception it throws is counted
+ * and logged once, never propagated. The lists are read-only and valid only during the call.
+ */
+public interface TrackerListener {
+  /**
+   * {@link Tracker#log(Object)} refused an event (no sequence number was given).
+   *
+   * @param outcome why, never {@link LogOutcome#ACCEPTED}
+   * @param eventType the event's type, or its class name when the schema is unknown
+   * @param detail what broke and where: for {@link LogOutcome#TOO_LARGE} the size and the limit
+   */
+  default void onRejected(LogOutcome outcome, String eventType, String detail) {}
+
+  /** Kinesis stored these events (acknowledged a record holding them). */
+  default void onAcknowledged(List<TrackedEvent> events) {}
+
+  /**
+   * Accepted events were dropped before delivery ({@link DropReason#BUFFER_FULL}, {@link
+   * DropReason#TOO_LARGE}, {@link DropReason#CLOSED}).
+   */
+  default void onDropped(List<TrackedEvent> events, DropReason reason, String detail) {}
+
+  /**
+   * Delivery was given up ({@link DropReason#EXPIRED}, {@link DropReason#ATTEMPTS_EXHAUSTED},
+   * {@link DropReason#REFUSED}): the original events, to keep or resend by other means.
+   *
+   * @param lastErrorCode the code of the last failed attempt
+   * @param lastErrorMessage its message
+   */
+  default void onDeadLettered(
+      List<TrackedEvent> events,
+      DropReason reason,
+      String lastErrorCode,
+      String lastErrorMessage) {}
+
+  /** A listener that ignores everything. */
+  static TrackerListener noop() {
+    return NoopListener.INSTANCE;
+  }
+}
