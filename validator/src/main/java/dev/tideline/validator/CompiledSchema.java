@@ -1,0 +1,79 @@
+package dev.tideline.validator;
+
+import com.google.protobuf.ByteString;
+import dev.tideline.proto.v1.CatalogEntry;
+import dev.tideline.proto.v1.SchemaFormat;
+import java.util.List;
+
+/**
+ * A catalog entry made ready to decode and check payloads: descriptors built or the Avro schema
+ * parsed, and rules compiled, once per schema id. Thread-safe.
+ */
+abstract class CompiledSchema {
+  final CatalogEntry entry;
+
+  CompiledSchema(CatalogEntry entry) {
+    this.entry = entry;
+  }
+
+  static CompiledSchema compile(CatalogEntry entry) {
+    try {
+      if (entry.getFormat() == SchemaFormat.AVRO) {
+        return new AvroSchema(entry);
+      }
+      return new ProtoSchema(entry);
+    } catch (RuntimeException e) {
+      return new Unusable(entry, e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+  }
+
+  /** Why this entry cannot decode anything, or null when it can. */
+  String error() {
+    return null;
+  }
+
+  /**
+   * Decodes a payload.
+   *
+   * @throws Exception with a readable message when it does not decode
+   */
+  abstract Object decode(ByteString payload) throws Exception;
+
+  /** Adds the rule violations of a decoded payload to {@code out}. */
+  abstract void check(Object payload, List<Violation> out);
+
+  /** The payload re-encoded with every field tagged as personal data masked. */
+  abstract ByteString mask(Object payload);
+
+  static void cardNumberViolation(String at, List<Violation> out) {
+    out.add(Violation.rule("no_card_numbers", at, "no payment card number", "a card number", true));
+  }
+
+  /** An entry whose schema does not build (a corrupt descriptor set or Avro schema). */
+  static final class Unusable extends CompiledSchema {
+    private final String error;
+
+    Unusable(CatalogEntry entry, String error) {
+      super(entry);
+      this.error = "schema of " + entry.getEventType() + " does not build: " + error;
+    }
+
+    @Override
+    String error() {
+      return error;
+    }
+
+    @Override
+    Object decode(ByteString payload) throws Exception {
+      throw new IllegalStateException(error);
+    }
+
+    @Override
+    void check(Object payload, List<Violation> out) {}
+
+    @Override
+    ByteString mask(Object payload) {
+      throw new IllegalStateException(error);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.tideline.validator;
+
+import com.google.protobuf.ByteString;
+import dev.tideline.proto.v1.FieldRules;
+import dev.tideline.proto.v1.FieldSpec;
+import dev.tideline.proto.v1.PiiClass;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The rules of one field, compiled once per schema: patterns are compiled, sets built. Checks
+ * values already normalized by the format's reader: strings (enum values as their names), numbers,
+ * byte strings, lists for repeated fields and maps.
+ */
+final class FieldCheck {
+  final String path;
+  final boolean sensitive;
+  private final boolean required;
+  private final Double min;
+  private final Double max;
+  private final Pattern pattern;
+  private final Set<String> in;
+  private final Integer minLen;
+  private final Integer maxLen;
+  private final Integer minItems;
+  private final Integer maxItems;
+
+  private FieldCheck(FieldSpec spec) {
+    FieldRules rules = spec.getRules();
+    this.path = spec.getPath();
+    this.sensitive = isSensitive(spec);
+    this.required = rules.getRequired();
+    this.min = rules.hasMin() ? rules.getMin() : null;
+    this.max = rules.hasMax() ? rules.getMax() : null;
+    Pattern compiled = null;
+    if (rules.hasPattern()) {
+      try {
+        compiled = Pattern.compile(rules.getPattern());
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException(
+            spec.getPath() + ": rule pattern does not compile: " + e.getMessage(), e);
+      }
+    }
+    this.pattern = compiled;
+    this.in = rules.getInCount() == 0 ? null : new HashSet<>(rules.getInList());
+    this.minLen = rules.hasMinLen() ? rules.getMinLen() : null;
+    this.maxLen = rules.hasMaxLen() ? rules.getMaxLen() : null;
+    this.minItems = rules.hasMinItems() ? rules.getMinItems() : null;
+    this.maxItems = rules.hasMaxItems() ? rules.getMaxItems() : null;
+  }
+
+  /** The compiled rules of a field, or null when it declares none. */
+  static FieldCheck compile(FieldSpec spec) {
+    if (!spec.hasRules() || spec.getRules().equals(FieldRules.getDefaultInstance())) {
+      return null;
+    }
+    return new FieldCheck(spec);
+  }
+
+  static boolean isSensitive(FieldSpec spec) {
+    PiiClass pii = spec.getMeta().getPii();
+    return pii != PiiClass.PII_CLASS_UNSPECIFIED && pii != PiiClass.PII_NONE;
+  }
+
+  /** Checks a singular field; {@code value} is ignored when not present. */
+  void checkSingle(String at, boolean present, Object value, List<Violation> out) {
+    if (!present) {
+      if (required) {
+        out.add(Violation.rule("required", at, "present and not the default value", null, false));
+      }
+      return;
+    }
+    checkValue(at, value, out);
+  }
+
+  /** Checks a repeated field or a map: element count, then each element. */
+  void checkRepeated(String at, Collection<?> values, boolean map, List<Violation> out) {
+    int size = values.size();
+    if (required && size == 0) {
+      out.add(Violation.rule("required", at, "at least 1 element", "0", false));
+    }
+    if (minItems != null && size < minItems) {
+      out.add(Violation.rule("min_items", at, ">= " + minItems, Integer.toString(size), false));
+    }
+    if (maxItems != null && size > maxItems) {
+      out.add(Violation.rule("max_items", at, "<= " + maxItems, Integer.toString(size), false));
+    }
+    if (map || !hasValueRules()) {
+      return;
+    }
+    int i = 0;
+    for (Object value : values) {
+      checkValue(at + "[" + i + "]", value, out);
+      i++;
+    }
+  }
+
+  private boolean hasValueRules() {
+    return min != null
+        || max != null
+        || pattern != null
+        || in != null
+        || minLen != null
+        || maxLen != null;
+  }
+
+  private void checkValue(String at, Object value, List<Violation> out) {
+    if (value instanceof String) {
+      String text = (String) value;
+      if (pattern != null && !pattern.matcher(text).matches()) {
+        out.add(Violation.rule("pattern", at, pattern.pattern(), text, sensitive));
+      }
+      if (in != null && !in.contains(text)) {
+        out.add(Violation.rule("in", at, "one of " + new ArrayList<>(in), text, sensitive));
+      }
+      if (minLen != null || maxLen != null) {
+        checkLength(at, text.codePointCount(0, text.length()), "characters", out);
+      }
+    } else if (value instanceof Number) {
+      double number = ((Number) value).doubleValue();
+      if (min != null && number < min) {
+        out.add(Violation.rule("min", at, ">= " + readable(min), readable(number), sensitive));
+      }
+      if (max != null && number > max) {
+        out.add(Violation.rule("max", at, "<= " + readable(max), readable(number), sensitive));
+      }
+    } else if (value instanceof ByteString) {
+      checkLength(at, ((ByteString) value).size(), "bytes", out);
+    } else if (value instanceof ByteBuffer) {
+      checkLength(at, ((ByteBuffer) value).remaining(), "bytes", out);
+    }
+  }
+
+  private void checkLength(String at, int length, String unit, List<Violation> out) {
+    if (minLen != null && length < minLen) {
+      out.add(
+          Violation.rule("min_len", at, ">= " + minLen + " " + unit, length + " " + unit, false));
+    }
+    if (maxLen != null && length > maxLen) {
+      out.add(
+          Violation.rule("max_len", at, "<= " + maxLen + " " + unit, length + " " + unit, false));
+    }
+  }
+
+  static String readable(double number) {
+    if (number == Math.rint(number) && Math.abs(number) < 1e18) {
+      return Long.toString((long) number);
+    }
+    return Double.toString(number);
+  }
+}

@@ -1,0 +1,180 @@
+package dev.tideline.validator;
+
+import com.google.protobuf.ByteString;
+import dev.tideline.proto.v1.CatalogEntry;
+import dev.tideline.proto.v1.Envelope;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One event read from a record (a sub-record of an aggregate, or the record itself), with what
+ * could be decoded of it and its verdict: valid when it has no {@link #violations()}.
+ *
+ * <p>Immutable and thread-safe (the decoded payload is not copied; do not change it).
+ */
+public final class ValidatedEvent {
+  private final int index;
+  private final String partitionKey;
+  private final String explicitHashKey;
+  private final ByteString data;
+  private final Envelope envelope;
+  private final CatalogEntry schema;
+  private final Object payload;
+  private final Instant arrivalTime;
+  private final List<Violation> violations;
+
+  ValidatedEvent(
+      int index,
+      String partitionKey,
+      String explicitHashKey,
+      ByteString data,
+      Envelope envelope,
+      CatalogEntry schema,
+      Object payload,
+      Instant arrivalTime,
+      List<Violation> violations) {
+    this.index = index;
+    this.partitionKey = partitionKey;
+    this.explicitHashKey = explicitHashKey;
+    this.data = data;
+    this.envelope = envelope;
+    this.schema = schema;
+    this.payload = payload;
+    this.arrivalTime = arrivalTime;
+    this.violations =
+        violations.isEmpty()
+            ? Collections.<Violation>emptyList()
+            : Collections.unmodifiableList(violations);
+  }
+
+  /** Position in the aggregate, from 0; 0 for a record that is not aggregated. */
+  public int index() {
+    return index;
+  }
+
+  /** The sub-record's partition key (or the record's). */
+  public String partitionKey() {
+    return partitionKey;
+  }
+
+  /** The sub-record's explicit hash key, or null. */
+  public String explicitHashKey() {
+    return explicitHashKey;
+  }
+
+  /** The bytes of this event's envelope as read (the sub-record, not the whole aggregate). */
+  public ByteString data() {
+    return data;
+  }
+
+  /** The envelope, or null when it does not parse. */
+  public Envelope envelope() {
+    return envelope;
+  }
+
+  /** The catalog entry of the envelope's schema id, or null when unknown. */
+  public CatalogEntry schema() {
+    return schema;
+  }
+
+  /**
+   * The decoded payload, or null: a {@code com.google.protobuf.DynamicMessage} for protobuf
+   * schemas, an {@code org.apache.avro.generic.GenericRecord} for Avro schemas.
+   */
+  public Object payload() {
+    return payload;
+  }
+
+  /** The event type the envelope names, or null when the envelope does not parse. */
+  public String eventType() {
+    return envelope == null ? null : envelope.getEventType();
+  }
+
+  /** The event id as a UUID string, or null when the envelope lacks a 16-byte id. */
+  public String eventIdString() {
+    if (envelope == null || envelope.getEventId().size() != 16) {
+      return null;
+    }
+    ByteBuffer id = envelope.getEventId().asReadOnlyByteBuffer();
+    return new UUID(id.getLong(), id.getLong()).toString();
+  }
+
+  /** When Kinesis accepted the record (ApproximateArrivalTimestamp). */
+  public Instant arrivalTime() {
+    return arrivalTime;
+  }
+
+  /** The event time by the producer's clock, or null when the envelope lacks one. */
+  public Instant eventTime() {
+    return envelope == null || envelope.getEventTimeUs() == 0
+        ? null
+        : micros(envelope.getEventTimeUs());
+  }
+
+  /** When the batch left the producer, by its clock, or null when not recorded. */
+  public Instant sentTime() {
+    return envelope == null || envelope.getSentTimeUs() == 0
+        ? null
+        : micros(envelope.getSentTimeUs());
+  }
+
+  /**
+   * The event time corrected for the producer's clock skew: arrival − (sent − event), since the
+   * time between logging and sending is measured on one clock. The raw event time when the sent
+   * time is missing or earlier than the event time; null without an event time.
+   */
+  public Instant correctedEventTime() {
+    Instant event = eventTime();
+    Instant sent = sentTime();
+    if (event == null || sent == null || sent.isBefore(event)) {
+      return event;
+    }
+    return arrivalTime.minus(Duration.between(event, sent));
+  }
+
+  /** Arrival − corrected event time (never negative), or null without an event time. */
+  public Duration lateness() {
+    Instant corrected = correctedEventTime();
+    if (corrected == null) {
+      return null;
+    }
+    Duration late = Duration.between(corrected, arrivalTime);
+    return late.isNegative() ? Duration.ZERO : late;
+  }
+
+  /** What is wrong with the event; empty when it is valid. */
+  public List<Violation> violations() {
+    return violations;
+  }
+
+  /** Whether the event has no violations. */
+  public boolean isValid() {
+    return violations.isEmpty();
+  }
+
+  /** The first violation's kind: the reason the event is counted as invalid; null if valid. */
+  public ViolationKind reason() {
+    return violations.isEmpty() ? null : violations.get(0).kind();
+  }
+
+  static Instant micros(long micros) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+  }
+
+  @Override
+  public String toString() {
+    return "ValidatedEvent{"
+        + index
+        + ", "
+        + eventType()
+        + ", "
+        + eventIdString()
+        + (violations.isEmpty() ? ", valid" : ", " + violations)
+        + "}";
+  }
+}

@@ -1,0 +1,441 @@
+package dev.tideline.validator;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.tideline.proto.kpl.AggregatedRecord;
+import dev.tideline.proto.kpl.Record;
+import dev.tideline.proto.v1.CatalogEntry;
+import dev.tideline.proto.v1.Envelope;
+import dev.tideline.proto.v1.SchemaFormat;
+import dev.tideline.schema.SchemaRegistry;
+import dev.tideline.wire.Envelopes;
+import dev.tideline.wire.KplRecords;
+import dev.tideline.wire.MalformedRecordException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Splits Kinesis records into events and judges each one: deaggregation (KPL format, checksum
+ * checked), the envelope contract, the schema lookup by content-addressed id, payload decoding
+ * (protobuf as {@code DynamicMessage}, Avro as {@code GenericRecord}), and the rules declared on
+ * the schema.
+ *
+ * <pre>{@code
+ * Validator validator = Validator.builder(SchemaRegistry.fromClasspath()).build();
+ * RecordResult result = validator.validate(data, partitionKey, arrival, shardRange);
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe. {@link #validate} never throws on bad input: every problem is a
+ * {@link Violation}. Schemas are compiled once per schema id, on first use.
+ */
+public final class Validator {
+  /**
+   * How far in the future of its arrival an event time may lie before the envelope is refused: NTP
+   * synced clocks stay well within it, and a phone whose clock is set by hand does not.
+   */
+  public static final Duration DEFAULT_CLOCK_SKEW_TOLERANCE = Duration.ofMinutes(10);
+
+  /** Compiled schemas kept; far above the number of event types a company has in use. */
+  public static final long DEFAULT_SCHEMA_CACHE_SIZE = 10_000;
+
+  private final SchemaRegistry registry;
+  private final Duration clockSkewTolerance;
+  private final long clockSkewToleranceMicros;
+  private final LoadingCache<Long, CompiledSchema> schemas;
+
+  private Validator(Builder builder) {
+    this.registry = builder.registry;
+    this.clockSkewTolerance = builder.clockSkewTolerance;
+    this.clockSkewToleranceMicros = micros(builder.clockSkewTolerance);
+    this.schemas =
+        Caffeine.newBuilder()
+            .maximumSize(builder.schemaCacheSize)
+            .build(
+                id -> {
+                  CatalogEntry entry = registry.byId(id);
+                  return entry == null ? null : CompiledSchema.compile(entry);
+                });
+  }
+
+  /** A builder for a validator of the schemas in {@code registry}. */
+  public static Builder builder(SchemaRegistry registry) {
+    return new Builder(registry);
+  }
+
+  /** The schemas this validator knows. */
+  public SchemaRegistry registry() {
+    return registry;
+  }
+
+  /** How far in the future an event time may be; see {@link #DEFAULT_CLOCK_SKEW_TOLERANCE}. */
+  public Duration clockSkewTolerance() {
+    return clockSkewTolerance;
+  }
+
+  /**
+   * Validates a record without shard-range checking; see {@link #validate(byte[], String, Instant,
+   * HashKeyRange)}.
+   */
+  public RecordResult validate(byte[] data, String partitionKey, Instant arrivalTime) {
+    return validate(data, partitionKey, arrivalTime, null);
+  }
+
+  /**
+   * Splits a Kinesis record into its events and judges each one.
+   *
+   * @param data the record's data; not copied, so it must not change afterwards
+   * @param partitionKey the record's partition key
+   * @param arrivalTime the record's ApproximateArrivalTimestamp
+   * @param shardRange the hash-key range of the shard the record was read from, to find sub-records
+   *     that KCL consumers would drop; null to skip the check
+   * @throws NullPointerException if data, partitionKey or arrivalTime is null (misuse, not bad
+   *     input)
+   */
+  public RecordResult validate(
+      byte[] data, String partitionKey, Instant arrivalTime, HashKeyRange shardRange) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(partitionKey, "partitionKey");
+    Objects.requireNonNull(arrivalTime, "arrivalTime");
+    ByteString bytes = UnsafeByteOperations.unsafeWrap(data);
+    long arrivalMicros = micros(arrivalTime);
+    if (!KplRecords.isAggregated(data)) {
+      ValidatedEvent event =
+          validateEvent(0, partitionKey, null, bytes, arrivalTime, arrivalMicros, null);
+      return new RecordResult(
+          bytes,
+          partitionKey,
+          arrivalTime,
+          false,
+          Collections.singletonList(event),
+          Collections.<Violation>emptyList());
+    }
+    AggregatedRecord aggregate;
+    try {
+      aggregate = KplRecords.decode(data);
+    } catch (MalformedRecordException e) {
+      ViolationKind kind =
+          e.reason() == MalformedRecordException.Reason.BAD_CHECKSUM
+              ? ViolationKind.BAD_CHECKSUM
+              : ViolationKind.MALFORMED_AGGREGATE;
+      Violation violation =
+          Violation.of(kind, e.reason().name().toLowerCase(Locale.ROOT), null, e.getMessage());
+      return new RecordResult(
+          bytes,
+          partitionKey,
+          arrivalTime,
+          true,
+          Collections.<ValidatedEvent>emptyList(),
+          Collections.singletonList(violation));
+    }
+    List<ValidatedEvent> events = new ArrayList<>(aggregate.getRecordsCount());
+    for (int i = 0; i < aggregate.getRecordsCount(); i++) {
+      Record sub = aggregate.getRecords(i);
+      String key = aggregate.getPartitionKeyTable((int) sub.getPartitionKeyIndex());
+      String hashKey =
+          sub.hasExplicitHashKeyIndex()
+              ? aggregate.getExplicitHashKeyTable((int) sub.getExplicitHashKeyIndex())
+              : null;
+      events.add(
+          validateEvent(i, key, hashKey, sub.getData(), arrivalTime, arrivalMicros, shardRange));
+    }
+    return new RecordResult(
+        bytes, partitionKey, arrivalTime, true, events, Collections.<Violation>emptyList());
+  }
+
+  private ValidatedEvent validateEvent(
+      int index,
+      String partitionKey,
+      String explicitHashKey,
+      ByteString data,
+      Instant arrival,
+      long arrivalMicros,
+      HashKeyRange shardRange) {
+    List<Violation> violations = new ArrayList<>(0);
+    if (shardRange != null) {
+      checkRange(partitionKey, explicitHashKey, shardRange, violations);
+    }
+    Envelope envelope = null;
+    CatalogEntry entry = null;
+    Object payload = null;
+    try {
+      if (data.isEmpty()) {
+        violations.add(
+            Violation.of(ViolationKind.INVALID_ENVELOPE, "empty", "envelope", "envelope is empty"));
+      } else {
+        envelope = parseEnvelope(data, violations);
+      }
+      if (envelope != null) {
+        checkEnvelope(envelope, arrivalMicros, violations);
+        if (envelope.getSchemaId() != 0L) {
+          CompiledSchema schema = schemas.get(envelope.getSchemaId());
+          if (schema == null) {
+            violations.add(
+                Violation.of(
+                    ViolationKind.UNKNOWN_SCHEMA,
+                    "unknown_schema",
+                    "envelope.schema_id",
+                    "no catalog holds schema id "
+                        + hex(envelope.getSchemaId())
+                        + " (event_type "
+                        + envelope.getEventType()
+                        + "); add the catalog that defines it"));
+          } else {
+            entry = schema.entry;
+            payload = decode(schema, envelope, violations);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      // A bug or a hostile input must not stop a validation run: report it as the event's problem.
+      violations.add(
+          Violation.of(
+              ViolationKind.UNDECODABLE_PAYLOAD,
+              "internal_error",
+              null,
+              "validation failed unexpectedly: " + e));
+    }
+    return new ValidatedEvent(
+        index, partitionKey, explicitHashKey, data, envelope, entry, payload, arrival, violations);
+  }
+
+  private static Envelope parseEnvelope(ByteString data, List<Violation> violations) {
+    try {
+      return Envelope.parseFrom(data);
+    } catch (InvalidProtocolBufferException e) {
+      violations.add(
+          Violation.of(
+              ViolationKind.INVALID_ENVELOPE,
+              "unparseable",
+              "envelope",
+              "envelope (" + data.size() + " bytes) does not parse: " + e.getMessage()));
+      return null;
+    }
+  }
+
+  private void checkEnvelope(Envelope envelope, long arrivalMicros, List<Violation> out) {
+    if (envelope.getEventId().size() != Envelopes.ID_LENGTH) {
+      out.add(
+          envelopeViolation(
+              "event_id",
+              "event_id must be "
+                  + Envelopes.ID_LENGTH
+                  + " bytes, was "
+                  + envelope.getEventId().size()));
+    }
+    if (envelope.getEventType().isEmpty()) {
+      out.add(envelopeViolation("event_type", "event_type is empty"));
+    }
+    if (envelope.getSchemaId() == 0L) {
+      out.add(envelopeViolation("schema_id", "schema_id is missing"));
+    }
+    if (envelope.getFormat() == SchemaFormat.SCHEMA_FORMAT_UNSPECIFIED) {
+      out.add(envelopeViolation("format", "format is unspecified"));
+    }
+    if (envelope.getProducerId().size() != Envelopes.ID_LENGTH) {
+      out.add(
+          envelopeViolation(
+              "producer_id",
+              "producer_id must be "
+                  + Envelopes.ID_LENGTH
+                  + " bytes, was "
+                  + envelope.getProducerId().size()));
+    }
+    if (envelope.getSequence() == 0L) {
+      out.add(envelopeViolation("sequence", "sequence is missing (sequences start at 1)"));
+    }
+    if (envelope.getEventTimeUs() <= 0L) {
+      out.add(envelopeViolation("event_time", "event_time_us is missing"));
+    } else if (envelope.getEventTimeUs() - arrivalMicros > clockSkewToleranceMicros) {
+      out.add(
+          envelopeViolation(
+              "event_time_in_future",
+              "event_time "
+                  + ValidatedEvent.micros(envelope.getEventTimeUs())
+                  + " is more than "
+                  + clockSkewTolerance
+                  + " after the arrival time "
+                  + ValidatedEvent.micros(arrivalMicros)));
+    }
+  }
+
+  private static Violation envelopeViolation(String code, String message) {
+    String path = code.startsWith("event_time") ? "envelope.event_time_us" : "envelope." + code;
+    return Violation.of(ViolationKind.INVALID_ENVELOPE, code, path, "envelope " + message);
+  }
+
+  private static Object decode(CompiledSchema schema, Envelope envelope, List<Violation> out) {
+    CatalogEntry entry = schema.entry;
+    if (!entry.getEventType().equals(envelope.getEventType())) {
+      out.add(
+          envelopeViolation(
+              "event_type_mismatch",
+              "event_type "
+                  + envelope.getEventType()
+                  + " does not match schema id "
+                  + hex(envelope.getSchemaId())
+                  + ", which is "
+                  + entry.getEventType()));
+    }
+    if (envelope.getFormat() != SchemaFormat.SCHEMA_FORMAT_UNSPECIFIED
+        && envelope.getFormat() != entry.getFormat()) {
+      out.add(
+          envelopeViolation(
+              "format_mismatch",
+              "format "
+                  + envelope.getFormat()
+                  + " does not match the schema's "
+                  + entry.getFormat()));
+      return null;
+    }
+    if (schema.error() != null) {
+      out.add(
+          Violation.of(
+              ViolationKind.UNDECODABLE_PAYLOAD, "schema_unusable", "payload", schema.error()));
+      return null;
+    }
+    Object payload;
+    try {
+      payload = schema.decode(envelope.getPayload());
+    } catch (Exception e) {
+      out.add(
+          Violation.of(
+              ViolationKind.UNDECODABLE_PAYLOAD,
+              "undecodable",
+              "payload",
+              entry.getEventType()
+                  + " payload ("
+                  + envelope.getPayload().size()
+                  + " bytes) does not decode: "
+                  + e.getMessage()));
+      return null;
+    }
+    schema.check(payload, out);
+    return payload;
+  }
+
+  /**
+   * The sub-record's bytes with every personal field of its payload masked, or the bytes as read
+   * when the payload did not decode (nothing to mask by).
+   */
+  public ByteString maskedData(ValidatedEvent event) {
+    if (event.payload() == null || event.envelope() == null) {
+      return event.data();
+    }
+    CompiledSchema schema = schemas.get(event.envelope().getSchemaId());
+    if (schema == null || schema.error() != null) {
+      return event.data();
+    }
+    try {
+      return event.envelope().toBuilder()
+          .setPayload(schema.mask(event.payload()))
+          .build()
+          .toByteString();
+    } catch (RuntimeException e) {
+      return event.data();
+    }
+  }
+
+  private static void checkRange(
+      String partitionKey, String explicitHashKey, HashKeyRange range, List<Violation> out) {
+    BigInteger hashKey;
+    if (explicitHashKey != null) {
+      try {
+        hashKey = new BigInteger(explicitHashKey);
+      } catch (NumberFormatException e) {
+        out.add(
+            Violation.of(
+                ViolationKind.OUTSIDE_SHARD_RANGE,
+                "explicit_hash_key",
+                null,
+                "explicit hash key '" + explicitHashKey + "' is not a decimal integer"));
+        return;
+      }
+    } else {
+      hashKey = hashKey(partitionKey);
+    }
+    if (!range.contains(hashKey)) {
+      out.add(
+          Violation.of(
+              ViolationKind.OUTSIDE_SHARD_RANGE,
+              "outside_shard_range",
+              null,
+              "hash key "
+                  + hashKey
+                  + (explicitHashKey != null ? " (explicit)" : " (MD5 of partition key)")
+                  + " is outside the shard's range "
+                  + range
+                  + "; KCL consumers drop this sub-record"));
+    }
+  }
+
+  /** The hash key Kinesis derives from a partition key: MD5 of its UTF-8 bytes, unsigned. */
+  public static BigInteger hashKey(String partitionKey) {
+    try {
+      MessageDigest md5 = MessageDigest.getInstance("MD5");
+      return new BigInteger(1, md5.digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 is required of every JVM", e);
+    }
+  }
+
+  static String hex(long schemaId) {
+    return String.format(Locale.ROOT, "%016x", schemaId);
+  }
+
+  private static long micros(Instant instant) {
+    return Math.addExact(
+        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000L);
+  }
+
+  private static long micros(Duration duration) {
+    return duration.toNanos() / 1000L;
+  }
+
+  /** Configures a {@link Validator}; each setter checks its argument at once. */
+  public static final class Builder {
+    private final SchemaRegistry registry;
+    private Duration clockSkewTolerance = DEFAULT_CLOCK_SKEW_TOLERANCE;
+    private long schemaCacheSize = DEFAULT_SCHEMA_CACHE_SIZE;
+
+    private Builder(SchemaRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** How far in the future of its arrival an event time may lie; default 10 minutes. */
+    public Builder clockSkewTolerance(Duration tolerance) {
+      Objects.requireNonNull(tolerance, "clockSkewTolerance");
+      if (tolerance.isNegative()) {
+        throw new IllegalArgumentException(
+            "clockSkewTolerance must not be negative, was " + tolerance);
+      }
+      this.clockSkewTolerance = tolerance;
+      return this;
+    }
+
+    /** How many compiled schemas to keep; default {@link #DEFAULT_SCHEMA_CACHE_SIZE}. */
+    public Builder schemaCacheSize(long size) {
+      if (size <= 0) {
+        throw new IllegalArgumentException("schemaCacheSize must be positive, was " + size);
+      }
+      this.schemaCacheSize = size;
+      return this;
+    }
+
+    /** The validator. */
+    public Validator build() {
+      return new Validator(this);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.tideline.validator;
+
+import java.util.Objects;
+
+/**
+ * One problem found in a record or an event: its kind, a stable code (the rule id for rule
+ * violations, the broken envelope check otherwise), the field path, what was expected and what was
+ * found.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Violation {
+  private final ViolationKind kind;
+  private final String code;
+  private final String path;
+  private final String expected;
+  private final String actual;
+  private final boolean sensitive;
+  private final String message;
+
+  private Violation(
+      ViolationKind kind,
+      String code,
+      String path,
+      String expected,
+      String actual,
+      boolean sensitive,
+      String message) {
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.code = Objects.requireNonNull(code, "code");
+    this.path = path;
+    this.expected = expected;
+    this.actual = actual;
+    this.sensitive = sensitive;
+    this.message = Objects.requireNonNull(message, "message");
+  }
+
+  static Violation of(ViolationKind kind, String code, String path, String message) {
+    return new Violation(kind, code, path, null, null, false, message);
+  }
+
+  static Violation rule(
+      String rule, String path, String expected, String actual, boolean sensitive) {
+    String message =
+        path
+            + ": rule "
+            + rule
+            + " expects "
+            + expected
+            + (actual == null ? "" : ", was " + (sensitive ? Masking.MASK : actual));
+    return new Violation(
+        ViolationKind.RULE_VIOLATION, rule, path, expected, actual, sensitive, message);
+  }
+
+  /** The kind of problem. */
+  public ViolationKind kind() {
+    return kind;
+  }
+
+  /**
+   * A stable code within the kind: the rule id ({@code required}, {@code min}, {@code max}, {@code
+   * pattern}, {@code in}, {@code min_len}, {@code max_len}, {@code min_items}, {@code max_items},
+   * {@code no_card_numbers}) for rule violations; the failed check otherwise (for example {@code
+   * event_id}, {@code event_time_in_future}, {@code bad_checksum}).
+   */
+  public String code() {
+    return code;
+  }
+
+  /**
+   * The field path ({@code items[2].sku}; envelope fields as {@code envelope.event_id}), or null.
+   */
+  public String path() {
+    return path;
+  }
+
+  /** What the rule expects, readable ({@code >= 0}, {@code ^[A-Z]{3}$}), or null. */
+  public String expected() {
+    return expected;
+  }
+
+  /**
+   * The value found, readable, or null. May hold personal data when {@link #sensitive()}: reports
+   * and quarantine mask it unless asked not to.
+   */
+  public String actual() {
+    return actual;
+  }
+
+  /** Whether {@link #actual()} comes from a field tagged as personal data, or is a card number. */
+  public boolean sensitive() {
+    return sensitive;
+  }
+
+  /** A readable message that never shows a sensitive value. */
+  public String message() {
+    return message;
+  }
+
+  @Override
+  public String toString() {
+    return kind.id() + "/" + code + ": " + message;
+  }
+}
