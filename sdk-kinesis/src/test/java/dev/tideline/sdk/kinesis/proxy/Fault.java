@@ -1,0 +1,137 @@
+package dev.tideline.sdk.kinesis.proxy;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.IntFunction;
+
+/**
+ * What the {@link FaultInjectingProxy} does to one PutRecords call. Build with the static
+ * factories.
+ *
+ * <p>Immutable.
+ */
+public final class Fault {
+  /** Kinesis's per-entry throttling code. */
+  public static final String THROTTLED = "ProvisionedThroughputExceededException";
+
+  /** Kinesis's per-entry internal failure code. */
+  public static final String INTERNAL_FAILURE = "InternalFailure";
+
+  /** How the call is treated. */
+  public enum Kind {
+    /** Forwarded as is. */
+    NONE,
+    /** Some entries are stripped and answered with an error code; the rest are forwarded. */
+    FAIL_ENTRIES,
+    /** Not forwarded; answered with HTTP 500 InternalFailure. */
+    HTTP_500,
+    /** Forwarded, then answered only after a delay longer than the client's timeout. */
+    DELAY_AFTER_FORWARDING,
+    /** Part of the body read, then the connection closed; nothing forwarded. */
+    RESET_BEFORE_FORWARDING,
+    /** Forwarded (the entries are stored), then the connection closed without an answer. */
+    RESET_AFTER_FORWARDING
+  }
+
+  private static final Fault NONE = new Fault(Kind.NONE, i -> null, Duration.ZERO, "none");
+
+  private final Kind kind;
+  private final IntFunction<String> entryErrors;
+  private final Duration delay;
+  private final String description;
+
+  private Fault(Kind kind, IntFunction<String> entryErrors, Duration delay, String description) {
+    this.kind = kind;
+    this.entryErrors = entryErrors;
+    this.delay = delay;
+    this.description = description;
+  }
+
+  /** Forward the call unchanged. */
+  public static Fault none() {
+    return NONE;
+  }
+
+  /** Answer the entries at these indexes with the code; forward the others. */
+  public static Fault failEntries(String errorCode, int... indexes) {
+    Objects.requireNonNull(errorCode, "errorCode");
+    int[] sorted = indexes.clone();
+    Arrays.sort(sorted);
+    return new Fault(
+        Kind.FAIL_ENTRIES,
+        i -> Arrays.binarySearch(sorted, i) >= 0 ? errorCode : null,
+        Duration.ZERO,
+        "fail entries " + Arrays.toString(sorted) + " with " + errorCode);
+  }
+
+  /** Answer every entry with the code; forward nothing. */
+  public static Fault failAllEntries(String errorCode) {
+    Objects.requireNonNull(errorCode, "errorCode");
+    return new Fault(
+        Kind.FAIL_ENTRIES, i -> errorCode, Duration.ZERO, "fail all with " + errorCode);
+  }
+
+  /**
+   * Decide entry by entry: the function gets the entry's index and answers an error code, or null
+   * to forward the entry.
+   */
+  public static Fault failEach(IntFunction<String> errorCodeByIndex) {
+    Objects.requireNonNull(errorCodeByIndex, "errorCodeByIndex");
+    return new Fault(Kind.FAIL_ENTRIES, errorCodeByIndex, Duration.ZERO, "fail some entries");
+  }
+
+  /** Answer the whole call with HTTP 500 InternalFailure without forwarding it. */
+  public static Fault http500() {
+    return new Fault(Kind.HTTP_500, i -> null, Duration.ZERO, "HTTP 500");
+  }
+
+  /**
+   * Forward the call, so its entries are stored, and answer only after the delay: with a delay
+   * longer than the client's timeout, the client gives up and its retry stores duplicates.
+   */
+  public static Fault delayAfterForwarding(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay must not be negative, was " + delay);
+    }
+    return new Fault(Kind.DELAY_AFTER_FORWARDING, i -> null, delay, "delay " + delay);
+  }
+
+  /** Close the connection while the request is being read; nothing reaches Kinesis. */
+  public static Fault resetBeforeForwarding() {
+    return new Fault(Kind.RESET_BEFORE_FORWARDING, i -> null, Duration.ZERO, "reset before");
+  }
+
+  /** Forward the call, so its entries are stored, then close the connection without answering. */
+  public static Fault resetAfterForwarding() {
+    return new Fault(Kind.RESET_AFTER_FORWARDING, i -> null, Duration.ZERO, "reset after");
+  }
+
+  /** How the call is treated. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The error code injected for the entry at this index, or null to forward it. */
+  public String errorFor(int index) {
+    return kind == Kind.FAIL_ENTRIES ? entryErrors.apply(index) : null;
+  }
+
+  /** The delay of a {@link Kind#DELAY_AFTER_FORWARDING} fault. */
+  public Duration delay() {
+    return delay;
+  }
+
+  /**
+   * Whether entries of a call with this fault may have been stored although the client got no
+   * answer (so a retry duplicates them).
+   */
+  public boolean mayDuplicate() {
+    return kind == Kind.DELAY_AFTER_FORWARDING || kind == Kind.RESET_AFTER_FORWARDING;
+  }
+
+  @Override
+  public String toString() {
+    return "Fault{" + description + "}";
+  }
+}
