@@ -47,6 +47,7 @@ final class AvroRules {
                       + name
                       + "\"]",
                   before.label()));
+          current = samePath; // and let Avro's own check say what else breaks
         } else if (backward) {
           out.add(
               new Violation(
@@ -59,7 +60,9 @@ final class AvroRules {
                       + " producers on the old ones still send",
                   before.label()));
         }
-        continue;
+        if (current == null) {
+          continue;
+        }
       }
       if (backward) {
         avro(out, name, current, was, "written with the old schema, read with the new", before);

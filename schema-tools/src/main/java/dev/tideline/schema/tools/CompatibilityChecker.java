@@ -32,7 +32,7 @@ public final class CompatibilityChecker {
     Objects.requireNonNull(current, "current");
     Objects.requireNonNull(mode, "mode");
     if (earlier.isEmpty() || mode == CompatibilityMode.NONE) {
-      return new CompatibilityResult(mode, current.label(), labels(earlier), List.of());
+      return new CompatibilityResult(mode, current.label(), List.of(), List.of());
     }
     List<SchemaSet> versions =
         mode.transitive() ? new ArrayList<>(earlier) : List.of(earlier.get(earlier.size() - 1));

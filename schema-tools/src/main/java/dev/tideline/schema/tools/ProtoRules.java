@@ -421,8 +421,9 @@ final class ProtoRules {
     if (before.equals(after)) {
       return true;
     }
-    // Presence is neither on the wire nor in JSON; required is MESSAGE_SAME_REQUIRED_FIELDS' job.
-    Set<String> singular = Set.of("optional", "singular", "required");
+    // Presence is neither on the wire nor in JSON. Required is a cardinality of its own (as in
+    // buf): a reader that requires a field refuses data without it.
+    Set<String> singular = Set.of("optional", "singular");
     return singular.contains(before) && singular.contains(after);
   }
 

@@ -208,9 +208,9 @@ final class Fixtures {
                   "a required field made optional",
                   "syntax = \"proto2\";\npackage fixture.v1;\nmessage Event { required string a = 1; }",
                   "syntax = \"proto2\";\npackage fixture.v1;\nmessage Event { optional string a = 1; }")
-              .backward()
-              .forward("MESSAGE_SAME_REQUIRED_FIELDS")
-              .full("MESSAGE_SAME_REQUIRED_FIELDS"),
+              .backward("FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY")
+              .forward("FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY", "MESSAGE_SAME_REQUIRED_FIELDS")
+              .full("FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY", "MESSAGE_SAME_REQUIRED_FIELDS"),
           proto(
                   "a proto2 default changed",
                   "syntax = \"proto2\";\npackage fixture.v1;\n"
@@ -312,7 +312,7 @@ final class Fixtures {
                   record("{\"name\": \"a\", \"type\": \"string\"}"),
                   record("{\"name\": \"a\", \"type\": \"string\"}")
                       .replace("\"Event\"", "\"Happening\""))
-              .all("SCHEMA_RENAMED_WITHOUT_ALIAS"),
+              .all("SCHEMA_RENAMED_WITHOUT_ALIAS", "NAME_MISMATCH"),
           avro(
                   "an Avro record renamed with an alias",
                   record("{\"name\": \"a\", \"type\": \"string\"}"),
