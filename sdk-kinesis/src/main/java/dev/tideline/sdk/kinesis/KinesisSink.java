@@ -97,6 +97,7 @@ public final class KinesisSink implements RecordSink {
   private final int configuredMaxRecordBytes;
   private final Duration requestTimeout;
   private final boolean closeClient;
+  private final Integer listShardsPageSize;
   private final AwsRequestOverrideConfiguration putRecordsOverride;
 
   private final Object lock = new Object();
@@ -111,6 +112,7 @@ public final class KinesisSink implements RecordSink {
     this.configuredMaxRecordBytes = builder.maxRecordBytes;
     this.requestTimeout = builder.requestTimeout;
     this.closeClient = builder.closeClient;
+    this.listShardsPageSize = builder.listShardsPageSize;
     this.putRecordsOverride =
         AwsRequestOverrideConfiguration.builder()
             .apiCallTimeout(requestTimeout)
@@ -223,7 +225,7 @@ public final class KinesisSink implements RecordSink {
       return Completion.failed(new IllegalStateException("the KinesisSink is closed"));
     }
     Completion<List<Shard>> result = Completion.create();
-    ListShardsRequest.Builder first = ListShardsRequest.builder();
+    ListShardsRequest.Builder first = ListShardsRequest.builder().maxResults(listShardsPageSize);
     if (isArn(streamName)) {
       first.streamARN(streamName);
     } else {
@@ -269,7 +271,10 @@ public final class KinesisSink implements RecordSink {
                 // A request with NextToken must not name the stream ("ListShards", API Reference).
                 listPage(
                     streamName,
-                    ListShardsRequest.builder().nextToken(next).build(),
+                    ListShardsRequest.builder()
+                        .nextToken(next)
+                        .maxResults(listShardsPageSize)
+                        .build(),
                     shards,
                     page + 1,
                     result);
@@ -458,6 +463,7 @@ public final class KinesisSink implements RecordSink {
     private int maxRecordBytes;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private boolean closeClient;
+    private Integer listShardsPageSize;
 
     private Builder(KinesisCalls asyncCalls) {
       this.asyncCalls = asyncCalls;
@@ -530,6 +536,15 @@ public final class KinesisSink implements RecordSink {
             "executor is for a synchronous KinesisClient; a KinesisAsyncClient runs its own calls");
       }
       this.executor = executor;
+      return this;
+    }
+
+    /** Shards per ListShards page; default Kinesis's (1,000). For tests of the paging. */
+    Builder listShardsPageSize(int pageSize) {
+      if (pageSize < 1 || pageSize > 10_000) {
+        throw new IllegalArgumentException("pageSize must be 1 to 10000, was " + pageSize);
+      }
+      this.listShardsPageSize = pageSize;
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.tideline.sdk.kinesis.proxy;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.IntFunction;
 
 /**
@@ -28,6 +29,8 @@ public final class Fault {
     HTTP_500,
     /** Forwarded, then answered only after a delay longer than the client's timeout. */
     DELAY_AFTER_FORWARDING,
+    /** Forwarded, then answered once the test releases the latch (at most after a minute). */
+    HOLD_AFTER_FORWARDING,
     /** Part of the body read, then the connection closed; nothing forwarded. */
     RESET_BEFORE_FORWARDING,
     /** Forwarded (the entries are stored), then the connection closed without an answer. */
@@ -39,12 +42,23 @@ public final class Fault {
   private final Kind kind;
   private final IntFunction<String> entryErrors;
   private final Duration delay;
+  private final CountDownLatch release;
   private final String description;
 
   private Fault(Kind kind, IntFunction<String> entryErrors, Duration delay, String description) {
+    this(kind, entryErrors, delay, null, description);
+  }
+
+  private Fault(
+      Kind kind,
+      IntFunction<String> entryErrors,
+      Duration delay,
+      CountDownLatch release,
+      String description) {
     this.kind = kind;
     this.entryErrors = entryErrors;
     this.delay = delay;
+    this.release = release;
     this.description = description;
   }
 
@@ -97,6 +111,15 @@ public final class Fault {
     return new Fault(Kind.DELAY_AFTER_FORWARDING, i -> null, delay, "delay " + delay);
   }
 
+  /**
+   * Forward the call and hold the answer until the latch is released: the call stays in flight for
+   * as long as the test needs, without timing.
+   */
+  public static Fault holdUntil(CountDownLatch release) {
+    Objects.requireNonNull(release, "release");
+    return new Fault(Kind.HOLD_AFTER_FORWARDING, i -> null, Duration.ZERO, release, "hold");
+  }
+
   /** Close the connection while the request is being read; nothing reaches Kinesis. */
   public static Fault resetBeforeForwarding() {
     return new Fault(Kind.RESET_BEFORE_FORWARDING, i -> null, Duration.ZERO, "reset before");
@@ -120,6 +143,11 @@ public final class Fault {
   /** The delay of a {@link Kind#DELAY_AFTER_FORWARDING} fault. */
   public Duration delay() {
     return delay;
+  }
+
+  /** The latch of a {@link Kind#HOLD_AFTER_FORWARDING} fault. */
+  public CountDownLatch release() {
+    return release;
   }
 
   /**

@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -225,6 +226,11 @@ public final class FaultInjectingProxy implements AutoCloseable {
         HttpResponse<byte[]> late = forward(exchange, body);
         Thread.sleep(fault.delay().toMillis());
         answerForwarded(exchange, index, late, mapper);
+        break;
+      case HOLD_AFTER_FORWARDING:
+        HttpResponse<byte[]> held = forward(exchange, body);
+        fault.release().await(1, TimeUnit.MINUTES);
+        answerForwarded(exchange, index, held, mapper);
         break;
       case RESET_BEFORE_FORWARDING:
         // Closing before response headers were sent closes the connection (see HttpExchange).
