@@ -31,6 +31,9 @@ public final class TrackedEvent {
   /** What the event holds in the buffer: envelope without sent time, plus partition key. */
   final int bufferedSize;
 
+  /** The flush epoch the event was accepted in; see MemoryBuffer. */
+  long epoch;
+
   /** The MD5 hash key of the partition key; set by the worker. */
   java.math.BigInteger hashKey;
 

@@ -1,0 +1,152 @@
+package dev.tideline.sdk;
+
+import com.google.protobuf.CodedOutputStream;
+import dev.tideline.sdk.sink.SinkRecord;
+import dev.tideline.wire.KplRecords;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds one KPL aggregated record for one shard, keeping its exact size as events are added so the
+ * record never exceeds the maximum record size counting data and partition key. Sub-records carry
+ * no explicit hash key: each is routed, and checked by the KCL, by the MD5 of its own partition
+ * key. The record's explicit hash key is its first sub-record's hash key, inside the predicted
+ * shard's range. Worker-owned.
+ */
+final class Aggregator {
+  private final int maxRecordBytes;
+  private final long sentTimeMicros;
+  private final List<TrackedEvent> events = new ArrayList<>();
+  private final Map<String, Integer> keyIndex = new LinkedHashMap<>();
+  private final List<byte[]> keys = new ArrayList<>();
+  private int bodySize; // serialized AggregatedRecord size
+  private int firstKeyBytes;
+  private long firstAcceptedNanos = Long.MAX_VALUE;
+
+  Aggregator(int maxRecordBytes, long sentTimeMicros) {
+    this.maxRecordBytes = maxRecordBytes;
+    this.sentTimeMicros = sentTimeMicros;
+  }
+
+  /** Adds the event if the record still fits the limit; false (and unchanged) otherwise. */
+  boolean tryAdd(TrackedEvent event) {
+    Integer index = keyIndex.get(event.partitionKey);
+    byte[] key = null;
+    int added = 0;
+    int keyIndexValue;
+    if (index == null) {
+      key = event.partitionKey.getBytes(StandardCharsets.UTF_8);
+      added += 1 + CodedOutputStream.computeUInt32SizeNoTag(key.length) + key.length;
+      keyIndexValue = keys.size();
+    } else {
+      keyIndexValue = index;
+    }
+    int dataSize = event.dataSize(sentTimeMicros);
+    int inner =
+        1
+            + CodedOutputStream.computeUInt64SizeNoTag(keyIndexValue)
+            + 1
+            + CodedOutputStream.computeUInt32SizeNoTag(dataSize)
+            + dataSize;
+    added += 1 + CodedOutputStream.computeUInt32SizeNoTag(inner) + inner;
+    int recordKeyBytes = events.isEmpty() ? (key != null ? key.length : 0) : firstKeyBytes;
+    long total = (long) KplRecords.OVERHEAD + bodySize + added + recordKeyBytes;
+    if (total > maxRecordBytes) {
+      return false;
+    }
+    if (key != null) {
+      keyIndex.put(event.partitionKey, keyIndexValue);
+      keys.add(key);
+    }
+    if (events.isEmpty()) {
+      firstKeyBytes = recordKeyBytes;
+    }
+    events.add(event);
+    bodySize += added;
+    firstAcceptedNanos = Math.min(firstAcceptedNanos, event.acceptedNanos);
+    return true;
+  }
+
+  boolean isEmpty() {
+    return events.isEmpty();
+  }
+
+  long firstAcceptedNanos() {
+    return firstAcceptedNanos;
+  }
+
+  /** The size the record would have now, data plus partition key. */
+  int size() {
+    return KplRecords.OVERHEAD + bodySize + firstKeyBytes;
+  }
+
+  /**
+   * The record: aggregated when it holds two or more events, otherwise the single envelope (as the
+   * KPL does, saving the 20-byte frame and letting consumers read it without deaggregation).
+   */
+  OutRecord build(String laneKey) {
+    TrackedEvent first = events.get(0);
+    if (events.size() == 1) {
+      return single(first, laneKey, sentTimeMicros);
+    }
+    byte[] out = new byte[KplRecords.OVERHEAD + bodySize];
+    System.arraycopy(KplRecords.magic(), 0, out, 0, KplRecords.MAGIC_LENGTH);
+    CodedOutputStream coded = CodedOutputStream.newInstance(out, KplRecords.MAGIC_LENGTH, bodySize);
+    try {
+      for (byte[] key : keys) {
+        coded.writeByteArray(1, key); // a string field is length-delimited UTF-8
+      }
+      for (TrackedEvent event : events) {
+        int keyIndexValue = keyIndex.get(event.partitionKey);
+        int dataSize = event.dataSize(sentTimeMicros);
+        int inner =
+            1
+                + CodedOutputStream.computeUInt64SizeNoTag(keyIndexValue)
+                + 1
+                + CodedOutputStream.computeUInt32SizeNoTag(dataSize)
+                + dataSize;
+        coded.writeTag(3, 2);
+        coded.writeUInt32NoTag(inner);
+        coded.writeUInt64(1, keyIndexValue);
+        coded.writeTag(3, 2);
+        coded.writeUInt32NoTag(dataSize);
+        coded.writeRawBytes(event.body);
+        if (sentTimeMicros != 0L) {
+          coded.writeInt64(6, sentTimeMicros);
+        }
+        coded.writeUInt64(8, event.sequence);
+      }
+      coded.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to an array cannot fail", e);
+    }
+    MessageDigest md5 = md5();
+    md5.update(out, KplRecords.MAGIC_LENGTH, bodySize);
+    System.arraycopy(
+        md5.digest(), 0, out, KplRecords.MAGIC_LENGTH + bodySize, KplRecords.DIGEST_LENGTH);
+    SinkRecord record = SinkRecord.of(first.partitionKey, first.hashKey.toString(), out);
+    return new OutRecord(new ArrayList<>(events), record, laneKey, true);
+  }
+
+  /** One event as its own Kinesis record, routed by its partition key. */
+  static OutRecord single(TrackedEvent event, String laneKey, long sentTimeMicros) {
+    List<TrackedEvent> one = new ArrayList<>(1);
+    one.add(event);
+    return new OutRecord(
+        one, SinkRecord.of(event.partitionKey, event.data(sentTimeMicros)), laneKey, false);
+  }
+
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 is required of every JVM and Android", e);
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package dev.tideline.sdk;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.MessageLite;
+import dev.tideline.proto.v1.CatalogEntry;
+import dev.tideline.proto.v1.Context;
+import dev.tideline.proto.v1.Envelope;
+import dev.tideline.schema.SchemaRegistry;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes envelopes straight to bytes, without an {@link Envelope} builder per event: the fields
+ * that are the same for every event of a type (type, format, schema id) or of the tracker (producer
+ * id, context, attributes) are serialized once and copied. Protobuf parsers accept fields in any
+ * order, so the sequence number and sent time are appended later ({@link TrackedEvent#data}).
+ *
+ * <p>Thread-safe.
+ */
+final class EnvelopeWriter {
+  /** How an event class is logged: its schema and its serializer. */
+  static final class EventType {
+    final String name;
+    final CatalogEntry entry; // null: unknown schema, or chosen per event by the encoder
+    final byte[] prefix; // fields 2, 3, 4
+    final EventEncoder<Object> encoder; // null for protobuf messages
+
+    EventType(String name, CatalogEntry entry, byte[] prefix, EventEncoder<Object> encoder) {
+      this.name = name;
+      this.entry = entry;
+      this.prefix = prefix;
+      this.encoder = encoder;
+    }
+  }
+
+  /** The result of encoding: the body, or why not (then body is null). */
+  static final class Encoded {
+    byte[] body;
+    String eventType;
+    LogOutcome refusal;
+    String detail;
+    long idHigh;
+    long idLow;
+  }
+
+  private final SchemaRegistry registry;
+  private final List<EventEncoder<?>> encoders;
+  private final ConcurrentHashMap<Class<?>, EventType> types = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, byte[]> prefixesById = new ConcurrentHashMap<>();
+  private final ByteString producerId;
+  private final Map<String, String> attributes;
+  private volatile Context context;
+  private volatile byte[] constantFields; // fields 7, 9, 11
+
+  EnvelopeWriter(
+      SchemaRegistry registry,
+      List<EventEncoder<?>> encoders,
+      byte[] producerId,
+      Context context,
+      Map<String, String> attributes) {
+    this.registry = registry;
+    this.encoders = encoders;
+    this.producerId = ByteString.copyFrom(producerId);
+    this.attributes = attributes;
+    setContext(context);
+  }
+
+  void setContext(Context context) {
+    this.constantFields =
+        Envelope.newBuilder()
+            .setProducerId(producerId)
+            .setContext(context)
+            .putAllAttributes(attributes)
+            .build()
+            .toByteArray();
+    this.context = context;
+  }
+
+  Context context() {
+    return context;
+  }
+
+  private static byte[] prefix(CatalogEntry entry) {
+    return Envelope.newBuilder()
+        .setEventType(entry.getEventType())
+        .setFormat(entry.getFormat())
+        .setSchemaId(entry.getSchemaId())
+        .build()
+        .toByteArray();
+  }
+
+  @SuppressWarnings("unchecked")
+  EventType typeOf(Class<?> type) {
+    EventType known = types.get(type);
+    if (known != null) {
+      return known;
+    }
+    EventEncoder<Object> encoder = null;
+    for (EventEncoder<?> candidate : encoders) {
+      if (candidate.eventClass().isAssignableFrom(type)) {
+        encoder = (EventEncoder<Object>) candidate;
+        break;
+      }
+    }
+    EventType created;
+    if (encoder != null) {
+      created = new EventType(type.getName(), null, null, encoder);
+    } else if (MessageLite.class.isAssignableFrom(type)) {
+      CatalogEntry entry = registry.forClass(type);
+      created =
+          entry == null
+              ? new EventType(type.getName(), null, null, null)
+              : new EventType(entry.getEventType(), entry, prefix(entry), null);
+    } else {
+      created = new EventType(type.getName(), null, null, null);
+    }
+    EventType raced = types.putIfAbsent(type, created);
+    return raced == null ? created : raced;
+  }
+
+  /** Encodes an event's envelope body; never throws for a bad event. */
+  void encode(Object event, long eventTimeMicros, Encoded out) {
+    out.body = null;
+    out.refusal = null;
+    out.detail = null;
+    EventType type = typeOf(event.getClass());
+    out.eventType = type.name;
+    byte[] prefix = type.prefix;
+    byte[] payload = null;
+    MessageLite message = null;
+    int payloadSize;
+    if (type.encoder != null) {
+      CatalogEntry entry;
+      try {
+        entry = type.encoder.schema(event, registry);
+      } catch (RuntimeException e) {
+        out.refusal = LogOutcome.ENCODING_FAILED;
+        out.detail =
+            "encoder " + type.encoder.getClass().getName() + " failed to find the schema: " + e;
+        return;
+      }
+      if (entry == null) {
+        out.refusal = LogOutcome.UNKNOWN_SCHEMA;
+        out.detail =
+            "no catalog entry for "
+                + type.name
+                + " (encoder "
+                + type.encoder.getClass().getName()
+                + ")";
+        return;
+      }
+      out.eventType = entry.getEventType();
+      prefix = prefixesById.get(entry.getSchemaId());
+      if (prefix == null) {
+        prefix = prefix(entry);
+        prefixesById.put(entry.getSchemaId(), prefix);
+      }
+      try {
+        payload = type.encoder.encode(event);
+      } catch (Exception | LinkageError e) {
+        out.refusal = LogOutcome.ENCODING_FAILED;
+        out.detail =
+            "encoder "
+                + type.encoder.getClass().getName()
+                + " failed on "
+                + out.eventType
+                + ": "
+                + e;
+        return;
+      }
+      if (payload == null) {
+        out.refusal = LogOutcome.ENCODING_FAILED;
+        out.detail =
+            "encoder " + type.encoder.getClass().getName() + " returned null for " + out.eventType;
+        return;
+      }
+      payloadSize = payload.length;
+    } else if (type.entry != null) {
+      message = (MessageLite) event;
+      payloadSize = message.getSerializedSize();
+    } else if (event instanceof MessageLite) {
+      out.refusal = LogOutcome.UNKNOWN_SCHEMA;
+      out.detail =
+          "no schema catalog names "
+              + type.name
+              + "; add its catalog (META-INF/tideline/catalog.binpb) to the classpath or the registry";
+      return;
+    } else {
+      out.refusal = LogOutcome.ENCODING_FAILED;
+      out.detail =
+          type.name + " is neither a protobuf message nor handled by a registered EventEncoder";
+      return;
+    }
+
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long millis = eventTimeMicros / 1000;
+    long idHigh = (millis << 16) | 0x7000L | (random.nextInt() & 0x0FFFL);
+    long idLow = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    byte[] constant = constantFields;
+
+    int size = 2 + 16 + prefix.length + constant.length;
+    if (eventTimeMicros != 0) {
+      size += 1 + CodedOutputStream.computeInt64SizeNoTag(eventTimeMicros);
+    }
+    if (payloadSize > 0) {
+      size += 1 + CodedOutputStream.computeUInt32SizeNoTag(payloadSize) + payloadSize;
+    }
+    byte[] body = new byte[size];
+    // Field 1, event_id: tag 0x0A, length 16, big-endian UUID bytes.
+    body[0] = 0x0A;
+    body[1] = 16;
+    putLong(body, 2, idHigh);
+    putLong(body, 10, idLow);
+    int position = 18;
+    System.arraycopy(prefix, 0, body, position, prefix.length);
+    position += prefix.length;
+    CodedOutputStream coded = CodedOutputStream.newInstance(body, position, size - position);
+    try {
+      if (eventTimeMicros != 0) {
+        coded.writeInt64(5, eventTimeMicros);
+      }
+      if (payloadSize > 0) {
+        coded.writeTag(10, 2);
+        coded.writeUInt32NoTag(payloadSize);
+        if (message != null) {
+          message.writeTo(coded);
+        } else {
+          coded.writeRawBytes(payload);
+        }
+      }
+      coded.writeRawBytes(constant);
+      coded.checkNoSpaceLeft();
+    } catch (IOException | RuntimeException e) {
+      out.refusal = LogOutcome.ENCODING_FAILED;
+      out.detail = "serializing " + out.eventType + " failed: " + e;
+      return;
+    }
+    out.body = body;
+    out.idHigh = idHigh;
+    out.idLow = idLow;
+  }
+
+  private static void putLong(byte[] out, int at, long value) {
+    for (int i = 7; i >= 0; i--) {
+      out[at + i] = (byte) value;
+      value >>>= 8;
+    }
+  }
+}

@@ -1,0 +1,313 @@
+package dev.tideline.sdk;
+
+import com.google.protobuf.CodedOutputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The in-memory {@link EventBuffer}: bounded in bytes over everything accepted and not yet released
+ * (queued, aggregating, in flight, waiting to retry), so memory stays bounded however long Kinesis
+ * is unreachable.
+ */
+final class MemoryBuffer implements EventBuffer {
+  /** How often a blocked offer looks at the (injectable) clock again. */
+  private static final long BLOCK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+  private final long maxBytes;
+  private final BufferPolicy policy;
+  private final long blockTimeoutNanos;
+  private final Clock clock;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition released = lock.newCondition();
+
+  // Guarded by lock.
+  private final ArrayDeque<TrackedEvent> queue = new ArrayDeque<>();
+  private long bytes;
+  private long events;
+  private long sequence;
+  private long epoch; // flush barriers: events accepted in an epoch are counted until released
+  private final TreeMap<Long, long[]> outstandingByEpoch = new TreeMap<>();
+  private final TreeMap<Long, List<Completion<Void>>> barriers = new TreeMap<>();
+
+  MemoryBuffer(long maxBytes, BufferPolicy policy, long blockTimeoutNanos, Clock clock) {
+    this.maxBytes = maxBytes;
+    this.policy = policy;
+    this.blockTimeoutNanos = blockTimeoutNanos;
+    this.clock = clock;
+  }
+
+  @Override
+  public void offer(
+      byte[] body,
+      String eventType,
+      String partitionKey,
+      int partitionKeyBytes,
+      long eventTimeMicros,
+      long idHigh,
+      long idLow,
+      int maxRecordBytes,
+      int sentTimeFieldBytes,
+      boolean mayBlock,
+      Offer out) {
+    out.event = null;
+    out.refusal = null;
+    out.detail = null;
+    out.evicted = null;
+    lock.lock();
+    try {
+      long next = sequence + 1;
+      int sequenceBytes = 1 + CodedOutputStream.computeUInt64SizeNoTag(next);
+      long recordSize = (long) body.length + sequenceBytes + sentTimeFieldBytes + partitionKeyBytes;
+      if (recordSize > maxRecordBytes) {
+        out.refusal = LogOutcome.TOO_LARGE;
+        out.detail =
+            eventType
+                + " needs a record of "
+                + recordSize
+                + " bytes (envelope "
+                + (recordSize - partitionKeyBytes)
+                + " + partition key "
+                + partitionKeyBytes
+                + "), above the maximum record size of "
+                + maxRecordBytes
+                + " bytes";
+        return;
+      }
+      long size = (long) body.length + sequenceBytes + partitionKeyBytes;
+      if (bytes + size > maxBytes) {
+        if (policy == BufferPolicy.DROP_OLDEST) {
+          while (bytes + size > maxBytes && !queue.isEmpty()) {
+            TrackedEvent oldest = queue.pollFirst();
+            if (out.evicted == null) {
+              out.evicted = new ArrayList<>();
+            }
+            out.evicted.add(oldest);
+            forget(oldest);
+          }
+        } else if (policy == BufferPolicy.BLOCK && mayBlock && blockTimeoutNanos > 0) {
+          long deadline = clock.nanoTime() + blockTimeoutNanos;
+          while (bytes + size > maxBytes) {
+            long remaining = deadline - clock.nanoTime();
+            if (remaining <= 0) {
+              break;
+            }
+            try {
+              released.awaitNanos(Math.min(remaining, BLOCK_POLL_NANOS));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              break;
+            }
+          }
+        }
+        if (bytes + size > maxBytes) {
+          out.refusal = LogOutcome.BUFFER_FULL;
+          out.detail =
+              eventType
+                  + " of "
+                  + size
+                  + " bytes does not fit: "
+                  + bytes
+                  + " of "
+                  + maxBytes
+                  + " buffer bytes in use (policy "
+                  + policy
+                  + ")";
+          return;
+        }
+      }
+      sequence = next;
+      TrackedEvent event =
+          new TrackedEvent(
+              body,
+              next,
+              eventType,
+              partitionKey,
+              partitionKeyBytes,
+              eventTimeMicros,
+              clock.nanoTime(),
+              idHigh,
+              idLow);
+      event.epoch = epoch;
+      queue.addLast(event);
+      bytes += event.bufferedSize;
+      events++;
+      long[] count = outstandingByEpoch.get(epoch);
+      if (count == null) {
+        count = new long[1];
+        outstandingByEpoch.put(epoch, count);
+      }
+      count[0]++;
+      out.event = event;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Removes an event from the accounting. Guarded by lock. */
+  private void forget(TrackedEvent event) {
+    bytes -= event.bufferedSize;
+    events--;
+    long[] count = outstandingByEpoch.get(event.epoch);
+    if (count != null && --count[0] == 0) {
+      outstandingByEpoch.remove(event.epoch);
+    }
+  }
+
+  @Override
+  public List<TrackedEvent> poll(long maxPollBytes) {
+    lock.lock();
+    try {
+      if (queue.isEmpty()) {
+        return Collections.emptyList();
+      }
+      List<TrackedEvent> out = new ArrayList<>();
+      long taken = 0;
+      while (!queue.isEmpty()
+          && (out.isEmpty() || taken + queue.peekFirst().bufferedSize <= maxPollBytes)) {
+        TrackedEvent event = queue.pollFirst();
+        taken += event.bufferedSize;
+        out.add(event);
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void release(List<TrackedEvent> done) {
+    List<Completion<Void>> ready = null;
+    lock.lock();
+    try {
+      for (TrackedEvent event : done) {
+        forget(event);
+      }
+      released.signalAll();
+      ready = readyBarriers();
+    } finally {
+      lock.unlock();
+    }
+    complete(ready);
+  }
+
+  /** Barriers whose epochs have nothing outstanding. Guarded by lock. */
+  private List<Completion<Void>> readyBarriers() {
+    if (barriers.isEmpty()) {
+      return null;
+    }
+    long oldestOutstanding =
+        outstandingByEpoch.isEmpty() ? Long.MAX_VALUE : outstandingByEpoch.firstKey();
+    List<Completion<Void>> ready = null;
+    while (!barriers.isEmpty() && barriers.firstKey() < oldestOutstanding) {
+      if (ready == null) {
+        ready = new ArrayList<>();
+      }
+      ready.addAll(barriers.pollFirstEntry().getValue());
+    }
+    return ready;
+  }
+
+  private static void complete(List<Completion<Void>> ready) {
+    if (ready != null) {
+      for (Completion<Void> completion : ready) {
+        completion.succeed(null);
+      }
+    }
+  }
+
+  @Override
+  public List<TrackedEvent> drainQueued() {
+    lock.lock();
+    try {
+      List<TrackedEvent> out = new ArrayList<>(queue);
+      queue.clear();
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Completion<Void> barrier() {
+    Completion<Void> completion = Completion.create();
+    List<Completion<Void>> ready;
+    lock.lock();
+    try {
+      long barrierEpoch = epoch++;
+      List<Completion<Void>> waiting = barriers.get(barrierEpoch);
+      if (waiting == null) {
+        waiting = new ArrayList<>(1);
+        barriers.put(barrierEpoch, waiting);
+      }
+      waiting.add(completion);
+      ready = readyBarriers();
+    } finally {
+      lock.unlock();
+    }
+    complete(ready);
+    return completion;
+  }
+
+  @Override
+  public boolean hasQueued() {
+    lock.lock();
+    try {
+      return !queue.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long bytes() {
+    lock.lock();
+    try {
+      return bytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long events() {
+    lock.lock();
+    try {
+      return events;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long lastSequence() {
+    lock.lock();
+    try {
+      return sequence;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long oldestQueuedNanos() {
+    lock.lock();
+    try {
+      return queue.isEmpty() ? Long.MAX_VALUE : queue.peekFirst().acceptedNanos;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** For tests: outstanding counts by epoch. */
+  Map<Long, long[]> outstandingByEpoch() {
+    return outstandingByEpoch;
+  }
+}

@@ -1,0 +1,104 @@
+package dev.tideline.sdk;
+
+import dev.tideline.sdk.sink.Shard;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which shard a hash key goes to: the open shards of a stream sorted by starting hash key. Kinesis
+ * routes a record by its explicit hash key, or else by the MD5 of its partition key read as an
+ * unsigned 128-bit integer ("PutRecords", Kinesis API Reference).
+ *
+ * <p>Immutable. {@link #hashKey} keeps a digest per thread.
+ */
+final class ShardMap {
+  private static final ThreadLocal<MessageDigest> MD5 =
+      new ThreadLocal<MessageDigest>() {
+        @Override
+        protected MessageDigest initialValue() {
+          try {
+            return MessageDigest.getInstance("MD5");
+          } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is required of every JVM and Android", e);
+          }
+        }
+      };
+
+  private final List<Shard> open; // sorted by starting hash key
+  private final BigInteger[] starts;
+  private final Map<String, Shard> byId = new HashMap<>();
+
+  private ShardMap(List<Shard> shards) {
+    List<Shard> sorted = new ArrayList<>();
+    for (Shard shard : shards) {
+      byId.put(shard.shardId(), shard);
+      if (shard.isOpen()) {
+        sorted.add(shard);
+      }
+    }
+    Collections.sort(sorted, (a, b) -> a.startingHashKey().compareTo(b.startingHashKey()));
+    this.open = Collections.unmodifiableList(sorted);
+    this.starts = new BigInteger[sorted.size()];
+    for (int i = 0; i < starts.length; i++) {
+      starts[i] = sorted.get(i).startingHashKey();
+    }
+  }
+
+  /**
+   * A map of the shards, or null when the open shards do not cover the hash key space without gaps
+   * or overlaps (a listing taken mid-reshard): then the tracker sends unaggregated and asks again.
+   */
+  static ShardMap of(List<Shard> shards) {
+    ShardMap map = new ShardMap(shards);
+    if (map.open.isEmpty()) {
+      return null;
+    }
+    BigInteger expected = BigInteger.ZERO;
+    for (Shard shard : map.open) {
+      if (!shard.startingHashKey().equals(expected)) {
+        return null;
+      }
+      expected = shard.endingHashKey().add(BigInteger.ONE);
+    }
+    return expected.equals(Shard.MAX_HASH_KEY.add(BigInteger.ONE)) ? map : null;
+  }
+
+  /** The hash key Kinesis computes for a partition key. */
+  static BigInteger hashKey(String partitionKey) {
+    MessageDigest md5 = MD5.get();
+    byte[] digest = md5.digest(partitionKey.getBytes(StandardCharsets.UTF_8));
+    return new BigInteger(1, digest);
+  }
+
+  /** The open shard whose range holds the hash key. */
+  Shard shardFor(BigInteger hashKey) {
+    int low = 0;
+    int high = starts.length - 1;
+    while (low < high) {
+      int mid = (low + high + 1) >>> 1;
+      if (starts[mid].compareTo(hashKey) <= 0) {
+        low = mid;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return open.get(low);
+  }
+
+  /** A shard by id, open or closed; null if this listing did not have it. */
+  Shard byId(String shardId) {
+    return byId.get(shardId);
+  }
+
+  /** The open shards, by starting hash key. */
+  List<Shard> openShards() {
+    return open;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.tideline.sdk;
+
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A scheduler that runs tasks only when the test says so, at the times of a {@link ManualClock}:
+ * {@link #runDue()} runs what is due now, {@link #advance} moves the clock task by task.
+ */
+final class ManualScheduler implements Scheduler {
+  private static final class Task implements Comparable<Task>, Cancellable {
+    final long due;
+    final long order;
+    final Runnable runnable;
+    volatile boolean cancelled;
+
+    Task(long due, long order, Runnable runnable) {
+      this.due = due;
+      this.order = order;
+      this.runnable = runnable;
+    }
+
+    @Override
+    public int compareTo(Task other) {
+      int byDue = Long.compare(due, other.due);
+      return byDue != 0 ? byDue : Long.compare(order, other.order);
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+    }
+  }
+
+  private final ManualClock clock;
+  private final PriorityQueue<Task> tasks = new PriorityQueue<>();
+  private long order;
+  private boolean shutdown;
+
+  ManualScheduler(ManualClock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
+    Task scheduled = new Task(clock.nanoTime() + unit.toNanos(delay), order++, task);
+    if (!shutdown) {
+      tasks.add(scheduled);
+    }
+    return scheduled;
+  }
+
+  @Override
+  public synchronized void shutdown() {
+    shutdown = true;
+    tasks.clear();
+  }
+
+  private synchronized Task nextDue(long until) {
+    while (true) {
+      Task head = tasks.peek();
+      if (head == null || head.due > until) {
+        return null;
+      }
+      tasks.poll();
+      if (!head.cancelled) {
+        return head;
+      }
+    }
+  }
+
+  /** Runs every task due now, including tasks those tasks schedule for now; returns the count. */
+  int runDue() {
+    int ran = 0;
+    Task task;
+    while ((task = nextDue(clock.nanoTime())) != null) {
+      task.runnable.run();
+      ran++;
+      if (ran > 1_000_000) {
+        throw new IllegalStateException("tasks keep scheduling themselves for now");
+      }
+    }
+    return ran;
+  }
+
+  /** Moves the clock forward by the amount, running each task at its due time. */
+  void advance(long amount, TimeUnit unit) {
+    long target = clock.nanoTime() + unit.toNanos(amount);
+    runDue();
+    while (true) {
+      Task next;
+      synchronized (this) {
+        next = tasks.peek();
+      }
+      if (next == null || next.due > target) {
+        break;
+      }
+      if (next.due > clock.nanoTime()) {
+        clock.setNanos(next.due);
+      }
+      runDue();
+    }
+    clock.setNanos(target);
+    runDue();
+  }
+
+  synchronized boolean isShutdown() {
+    return shutdown;
+  }
+
+  synchronized int pending() {
+    int n = 0;
+    for (Task task : tasks) {
+      if (!task.cancelled) {
+        n++;
+      }
+    }
+    return n;
+  }
+}
