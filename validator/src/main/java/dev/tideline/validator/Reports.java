@@ -1,0 +1,141 @@
+package dev.tideline.validator;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders a {@link ValidationReport}: JSON (docs/formats/validation-report.md), a console table,
+ * and a self-contained HTML page with inline SVG charts ({@link HtmlReport}).
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Reports {
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+  private Reports() {}
+
+  /** Writes the report as JSON; does not close the stream. */
+  public static void writeJson(ValidationReport report, OutputStream out) throws IOException {
+    JSON.writeValue(out, report);
+  }
+
+  /** The report as a JSON string. */
+  public static String json(ValidationReport report) {
+    try {
+      return JSON.writeValueAsString(report);
+    } catch (IOException e) {
+      throw new IllegalStateException("a report always serializes", e);
+    }
+  }
+
+  /** The report as an HTML page that needs no server and no network. */
+  public static String html(ValidationReport report) {
+    return HtmlReport.render(report);
+  }
+
+  /** A table for terminals: totals, then one line per event type, then delivery. */
+  public static String console(ValidationReport report) {
+    StringBuilder out = new StringBuilder();
+    ValidationReport.Totals t = report.totals;
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Tideline validation of %s%n%d records (%d malformed), %d events: %d valid, %d invalid"
+                + " (%s), %d duplicates%n%n",
+            report.source,
+            t.records,
+            t.recordsMalformed,
+            t.events,
+            t.valid,
+            t.invalid,
+            percent(t.invalid, t.events),
+            t.duplicates));
+    String format = "%-40s %8s %8s %8s %6s %8s %8s %8s %8s %10s%n";
+    out.append(
+        String.format(
+            Locale.ROOT,
+            format,
+            "event type",
+            "events",
+            "valid",
+            "invalid",
+            "dups",
+            "hot",
+            "<=1h",
+            "<=6h",
+            "cold",
+            "p99 late"));
+    for (ValidationReport.TypeSummary type : report.byEventType) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              format,
+              truncate(type.eventType, 40),
+              type.events,
+              type.valid,
+              type.invalid,
+              type.duplicates,
+              type.lateness.hot,
+              type.lateness.le1h,
+              type.lateness.le6h,
+              type.lateness.cold,
+              duration(type.latenessPercentilesMs.p99)));
+    }
+    if (!t.invalidByReason.isEmpty() || !report.malformedRecordsByReason.isEmpty()) {
+      out.append(String.format("%nInvalid by reason:%n"));
+      for (Map.Entry<String, Long> reason : t.invalidByReason.entrySet()) {
+        out.append(
+            String.format(Locale.ROOT, "  %-28s %8d events%n", reason.getKey(), reason.getValue()));
+      }
+      for (Map.Entry<String, Long> reason : report.malformedRecordsByReason.entrySet()) {
+        out.append(
+            String.format(
+                Locale.ROOT, "  %-28s %8d records%n", reason.getKey(), reason.getValue()));
+      }
+    }
+    ValidationReport.Delivery d = report.delivery;
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nDelivery: %d producers (%d audited), %d sequence gaps, %d missing, %d dropped"
+                + " (reported), %d lost%n",
+            d.producers,
+            d.auditedProducers,
+            d.sequenceGaps,
+            d.missing,
+            d.reportedDropped,
+            d.lost));
+    return out.toString();
+  }
+
+  static String percent(long part, long whole) {
+    return whole == 0 ? "0%" : String.format(Locale.ROOT, "%.2f%%", 100.0 * part / whole);
+  }
+
+  static String duration(long ms) {
+    if (ms < 1000) {
+      return ms + " ms";
+    }
+    if (ms < 120_000) {
+      return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+    if (ms < 7_200_000) {
+      return String.format(Locale.ROOT, "%.1f min", ms / 60_000.0);
+    }
+    return String.format(Locale.ROOT, "%.1f h", ms / 3_600_000.0);
+  }
+
+  private static String truncate(String text, int width) {
+    return text.length() <= width ? text : "…" + text.substring(text.length() - width + 1);
+  }
+}
