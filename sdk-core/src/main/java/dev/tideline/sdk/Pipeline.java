@@ -43,6 +43,8 @@ final class Pipeline {
   static final String UNKNOWN_LANE = "unknown";
 
   /** How long to wait before asking again for a shard map that could not be loaded. */
+  private static final long BUCKET_MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   private static final long SHARD_MAP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final Tracker tracker;
@@ -239,9 +241,7 @@ final class Pipeline {
             }
           });
     }
-    if (aggregation) {
-      loadShardMap();
-    }
+    loadShardMap(); // for aggregation and for the per-shard rate limits
     drain();
   }
 
@@ -428,7 +428,7 @@ final class Pipeline {
       nextAuditNanos = now + auditPeriodNanos;
       emitAudit();
     }
-    if (aggregation && !shardMapLoading && now >= shardMapNextLoadNanos) {
+    if (!shardMapLoading && now >= shardMapNextLoadNanos) {
       loadShardMap();
     }
     pull(now);
@@ -704,6 +704,8 @@ final class Pipeline {
       logOnce("sink " + callMessage, callMessage);
     }
     Map<Lane, List<OutRecord>> retries = new LinkedHashMap<>();
+    // One jittered delay per call: the failed entries of a call go back together in one request.
+    long jitterDraw = -1;
     for (int i = 0; i < request.size(); i++) {
       OutRecord record = request.get(i);
       if (record.abandoned) {
@@ -756,8 +758,10 @@ final class Pipeline {
         }
         record.notBeforeNanos = lane.throttledUntilNanos;
       } else {
-        long bound = backoffBound(record.attempts);
-        record.notBeforeNanos = now + ThreadLocalRandom.current().nextLong(bound + 1);
+        if (jitterDraw < 0) {
+          jitterDraw = ThreadLocalRandom.current().nextLong(backoffBound(record.attempts) + 1);
+        }
+        record.notBeforeNanos = now + Math.min(jitterDraw, backoffBound(record.attempts));
       }
       List<OutRecord> laneRetries = retries.get(lane);
       if (laneRetries == null) {
@@ -1009,6 +1013,7 @@ final class Pipeline {
   }
 
   private void scheduleWake(long now) {
+    boolean flushing = closing || pendingFlushes.get() > 0;
     if (finished) {
       return;
     }
@@ -1019,10 +1024,16 @@ final class Pipeline {
       }
       for (OutRecord record : lane.ready) {
         long due =
-            record.attempts > 0 ? record.notBeforeNanos : record.firstAcceptedNanos + lingerNanos;
+            record.attempts > 0
+                ? record.notBeforeNanos
+                : flushing ? now : record.firstAcceptedNanos + lingerNanos;
         due = Math.max(due, lane.throttledUntilNanos);
-        if (lane.bucket != null && due <= now) {
-          due = now + lane.bucket.nanosUntilAvailable(record.billedSize, now);
+        if (lane.bucket != null) {
+          long wait = lane.bucket.nanosUntilAvailable(record.billedSize, now);
+          if (wait > 0) {
+            // Let the bucket refill a little, so a rate-limited shard sends batches, not trickles.
+            due = Math.max(due, now + Math.max(wait, BUCKET_MIN_WAIT_NANOS));
+          }
         }
         next = Math.min(next, Math.max(due, now));
         next = Math.min(next, record.firstAcceptedNanos + ttlNanos);
@@ -1031,7 +1042,7 @@ final class Pipeline {
         }
       }
     }
-    if (aggregation && !shardMapLoading) {
+    if (!shardMapLoading) {
       next = Math.min(next, shardMapNextLoadNanos);
     }
     if (auditPeriodNanos > 0 && !closing) {

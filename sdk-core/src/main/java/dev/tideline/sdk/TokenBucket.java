@@ -62,7 +62,8 @@ final class TokenBucket {
     double needRecords = Math.max(0, 1 - records) / (recordsPerSecond * scale);
     double needBytesTarget = Math.min(size, bytesPerSecond);
     double needBytes = Math.max(0, needBytesTarget - bytes) / (bytesPerSecond * scale);
-    return (long) Math.ceil(Math.max(needRecords, needBytes) * NANOS_PER_SECOND) + 1;
+    double need = Math.max(needRecords, needBytes);
+    return need <= 0 ? 0 : (long) Math.ceil(need * NANOS_PER_SECOND) + 1;
   }
 
   /** Kinesis throttled the shard: halve the rate. */
