@@ -317,8 +317,10 @@ public final class Tally {
     long lost = 0;
     long audited = 0;
     for (Map.Entry<ByteString, ProducerState> entry : producers.entrySet()) {
-      ValidationReport.Producer producer = entry.getValue().report(uuid(entry.getKey()));
-      producerReports.add(producer);
+      producerReports.add(entry.getValue().report(uuid(entry.getKey())));
+    }
+    producerReports.sort(Comparator.comparing((ValidationReport.Producer p) -> p.producerId));
+    for (ValidationReport.Producer producer : producerReports) {
       gaps += producer.gapCount;
       missing += producer.missing;
       dropped += producer.reportedDropped;

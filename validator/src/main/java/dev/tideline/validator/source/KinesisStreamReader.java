@@ -1,0 +1,361 @@
+package dev.tideline.validator.source;
+
+import dev.tideline.validator.HashKeyRange;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/**
+ * Reads every shard of a Kinesis stream with GetRecords (AWS SDK for Java v2), from the trim
+ * horizon, a timestamp or the latest record, following resharding: a child shard is read once all
+ * its parents are read to their end, so each partition key's records come in order.
+ *
+ * <p>Each shard gets a read budget, by default {@link #DEFAULT_GET_RECORDS_PER_SECOND} calls per
+ * second: Kinesis allows 5 GetRecords per second per shard, shared by all consumers of the stream
+ * ("Kinesis Data Streams quotas and limits"), so the validator can run beside production consumers.
+ *
+ * <p>The read ends when every shard is read up to the end time, or, by default, when every shard is
+ * caught up (an empty GetRecords with MillisBehindLatest 0); or never, for a continuous read, until
+ * the reading thread is interrupted. One thread reads all shards; not thread-safe.
+ */
+public final class KinesisStreamReader implements RecordSource {
+  /** GetRecords calls per second per shard: a fifth of the 5/s limit. */
+  public static final double DEFAULT_GET_RECORDS_PER_SECOND = 1.0;
+
+  /** Records per GetRecords call (the API's maximum is 10,000). */
+  public static final int DEFAULT_LIMIT = 10_000;
+
+  /** How a reader waits for its budget; injectable so tests do not sleep. */
+  public interface Sleeper {
+    /** Waits for the duration. */
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  /** Told what a reader did, to show progress. */
+  public interface Progress {
+    /** After each GetRecords call. */
+    void onGetRecords(String shardId, int records, long millisBehindLatest);
+  }
+
+  private final KinesisClient client;
+  private final String streamName;
+  private final StartingPosition start;
+  private final Instant end;
+  private final boolean stopWhenCaughtUp;
+  private final Duration interval;
+  private final int limit;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Progress progress;
+  private long getRecordsCalls;
+
+  private KinesisStreamReader(Builder builder) {
+    this.client = builder.client;
+    this.streamName = builder.streamName;
+    this.start = builder.start;
+    this.end = builder.end;
+    this.stopWhenCaughtUp = builder.stopWhenCaughtUp;
+    this.interval = Duration.ofNanos((long) (1_000_000_000L / builder.getRecordsPerSecond));
+    this.limit = builder.limit;
+    this.clock = builder.clock;
+    this.sleeper = builder.sleeper;
+    this.progress = builder.progress;
+  }
+
+  /** A builder for a reader of {@code streamName} through {@code client}. */
+  public static Builder builder(KinesisClient client, String streamName) {
+    return new Builder(client, streamName);
+  }
+
+  @Override
+  public String describe() {
+    return "stream " + streamName + " from " + start + (end == null ? "" : " to " + end);
+  }
+
+  /** GetRecords calls made so far. */
+  public long getRecordsCalls() {
+    return getRecordsCalls;
+  }
+
+  private final class ShardState {
+    final Shard shard;
+    final HashKeyRange range;
+    String iterator;
+    String lastSequenceNumber;
+    Instant nextCall;
+
+    ShardState(Shard shard) {
+      this.shard = shard;
+      this.range =
+          HashKeyRange.of(
+              shard.hashKeyRange().startingHashKey(), shard.hashKeyRange().endingHashKey());
+    }
+  }
+
+  @Override
+  public void read(Consumer<SourceRecord> consumer) throws InterruptedException {
+    Map<String, Shard> shards = listShards();
+    Set<String> finished = new HashSet<>();
+    Map<String, ShardState> active = new LinkedHashMap<>();
+    for (Shard shard : shards.values()) {
+      if (start.kind == StartingPosition.Kind.LATEST) {
+        if (shard.sequenceNumberRange().endingSequenceNumber() == null) {
+          active.put(shard.shardId(), open(shard, true));
+        }
+      } else if (!hasParentIn(shard, shards)) {
+        active.put(shard.shardId(), open(shard, true));
+      }
+    }
+    while (!active.isEmpty()) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException("stream read interrupted");
+      }
+      ShardState next = null;
+      for (ShardState state : active.values()) {
+        if (next == null || state.nextCall.isBefore(next.nextCall)) {
+          next = state;
+        }
+      }
+      Duration wait = Duration.between(clock.instant(), next.nextCall);
+      if (!wait.isNegative() && !wait.isZero()) {
+        sleeper.sleep(wait);
+      }
+      next.nextCall = clock.instant().plus(interval);
+      GetRecordsResponse response;
+      try {
+        getRecordsCalls++;
+        response =
+            client.getRecords(
+                GetRecordsRequest.builder().shardIterator(next.iterator).limit(limit).build());
+      } catch (ProvisionedThroughputExceededException e) {
+        next.nextCall = clock.instant().plus(interval.multipliedBy(4));
+        continue;
+      } catch (ExpiredIteratorException e) {
+        next.iterator = iterator(next.shard.shardId(), next.lastSequenceNumber);
+        continue;
+      }
+      long behind = response.millisBehindLatest() == null ? 0 : response.millisBehindLatest();
+      boolean pastEnd = false;
+      for (Record record : response.records()) {
+        Instant arrival = record.approximateArrivalTimestamp();
+        if (end != null && !arrival.isBefore(end)) {
+          pastEnd = true;
+          break;
+        }
+        next.lastSequenceNumber = record.sequenceNumber();
+        consumer.accept(
+            new SourceRecord(
+                record.data().asByteArrayUnsafe(),
+                record.partitionKey(),
+                null,
+                arrival,
+                next.shard.shardId(),
+                record.sequenceNumber(),
+                next.range));
+      }
+      if (progress != null) {
+        progress.onGetRecords(next.shard.shardId(), response.records().size(), behind);
+      }
+      next.iterator = response.nextShardIterator();
+      boolean caughtUp = response.records().isEmpty() && behind == 0;
+      if (next.iterator == null) {
+        // The shard is closed and read to its end: its children may start.
+        active.remove(next.shard.shardId());
+        finished.add(next.shard.shardId());
+        shards = listShards();
+        for (Shard child : shards.values()) {
+          if (!active.containsKey(child.shardId())
+              && !finished.contains(child.shardId())
+              && isChildOf(child, next.shard.shardId())
+              && parentsFinished(child, shards, finished)) {
+            active.put(child.shardId(), open(child, false));
+          }
+        }
+      } else if (pastEnd
+          || (caughtUp && stopWhenCaughtUp)
+          || (caughtUp && end != null && !clock.instant().isBefore(end))) {
+        active.remove(next.shard.shardId());
+      }
+    }
+  }
+
+  private static boolean hasParentIn(Shard shard, Map<String, Shard> shards) {
+    return (shard.parentShardId() != null && shards.containsKey(shard.parentShardId()))
+        || (shard.adjacentParentShardId() != null
+            && shards.containsKey(shard.adjacentParentShardId()));
+  }
+
+  private static boolean isChildOf(Shard child, String parent) {
+    return parent.equals(child.parentShardId()) || parent.equals(child.adjacentParentShardId());
+  }
+
+  private static boolean parentsFinished(
+      Shard child, Map<String, Shard> shards, Set<String> finished) {
+    for (String parent : new String[] {child.parentShardId(), child.adjacentParentShardId()}) {
+      if (parent != null && shards.containsKey(parent) && !finished.contains(parent)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private ShardState open(Shard shard, boolean fromStart) {
+    ShardState state = new ShardState(shard);
+    GetShardIteratorRequest.Builder request =
+        GetShardIteratorRequest.builder().streamName(streamName).shardId(shard.shardId());
+    if (!fromStart) {
+      request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+    } else {
+      switch (start.kind) {
+        case LATEST:
+          request.shardIteratorType(ShardIteratorType.LATEST);
+          break;
+        case AT_TIMESTAMP:
+          request.shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(start.timestamp);
+          break;
+        default:
+          request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+      }
+    }
+    state.iterator = client.getShardIterator(request.build()).shardIterator();
+    state.nextCall = clock.instant();
+    return state;
+  }
+
+  private String iterator(String shardId, String afterSequenceNumber) {
+    GetShardIteratorRequest.Builder request =
+        GetShardIteratorRequest.builder().streamName(streamName).shardId(shardId);
+    if (afterSequenceNumber == null) {
+      request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+    } else {
+      request
+          .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+          .startingSequenceNumber(afterSequenceNumber);
+    }
+    return client.getShardIterator(request.build()).shardIterator();
+  }
+
+  private Map<String, Shard> listShards() {
+    Map<String, Shard> shards = new LinkedHashMap<>();
+    String token = null;
+    do {
+      ListShardsRequest request =
+          token == null
+              ? ListShardsRequest.builder().streamName(streamName).build()
+              : ListShardsRequest.builder().nextToken(token).build();
+      ListShardsResponse response = client.listShards(request);
+      for (Shard shard : response.shards()) {
+        shards.put(shard.shardId(), shard);
+      }
+      token = response.nextToken();
+    } while (token != null);
+    return shards;
+  }
+
+  /** Configures a {@link KinesisStreamReader}; each setter checks its argument at once. */
+  public static final class Builder {
+    private final KinesisClient client;
+    private final String streamName;
+    private StartingPosition start = StartingPosition.trimHorizon();
+    private Instant end;
+    private boolean stopWhenCaughtUp = true;
+    private double getRecordsPerSecond = DEFAULT_GET_RECORDS_PER_SECOND;
+    private int limit = DEFAULT_LIMIT;
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = duration -> Thread.sleep(Math.max(1, duration.toMillis()));
+    private Progress progress;
+
+    private Builder(KinesisClient client, String streamName) {
+      this.client = Objects.requireNonNull(client, "client");
+      Objects.requireNonNull(streamName, "streamName");
+      if (streamName.isEmpty()) {
+        throw new IllegalArgumentException("streamName must not be empty");
+      }
+      this.streamName = streamName;
+    }
+
+    /** Where to start in each shard; default the trim horizon. */
+    public Builder startingAt(StartingPosition start) {
+      this.start = Objects.requireNonNull(start, "start");
+      return this;
+    }
+
+    /**
+     * Stop at records that arrived at or after {@code end}; a continuous read also stops once the
+     * clock passes {@code end} and the shards are caught up.
+     */
+    public Builder until(Instant end) {
+      this.end = Objects.requireNonNull(end, "end");
+      return this;
+    }
+
+    /**
+     * Whether to stop when every shard is caught up (default), or keep reading new records as they
+     * arrive (until the end time, if set, or until interrupted).
+     */
+    public Builder stopWhenCaughtUp(boolean stop) {
+      this.stopWhenCaughtUp = stop;
+      return this;
+    }
+
+    /** GetRecords calls per second per shard, in (0, 5]; default 1. */
+    public Builder getRecordsPerSecond(double perSecond) {
+      if (!(perSecond > 0 && perSecond <= 5)) {
+        throw new IllegalArgumentException(
+            "getRecordsPerSecond must be in (0, 5] (the Kinesis limit per shard), was "
+                + perSecond);
+      }
+      this.getRecordsPerSecond = perSecond;
+      return this;
+    }
+
+    /** Records per GetRecords call, in [1, 10000]; default 10,000. */
+    public Builder limit(int limit) {
+      if (limit < 1 || limit > 10_000) {
+        throw new IllegalArgumentException("limit must be in [1, 10000], was " + limit);
+      }
+      this.limit = limit;
+      return this;
+    }
+
+    /** The clock the budget and the end time are measured by; default the system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How to wait for the budget; default Thread.sleep. */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /** Told after each GetRecords call; default none. */
+    public Builder progress(Progress progress) {
+      this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
+    }
+
+    /** The reader. */
+    public KinesisStreamReader build() {
+      return new KinesisStreamReader(this);
+    }
+  }
+}
