@@ -45,6 +45,8 @@ final class Pipeline {
   /** How long to wait before asking again for a shard map that could not be loaded. */
   private static final long BUCKET_MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+  private static final long MIN_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
   private static final long SHARD_MAP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final Tracker tracker;
@@ -1022,6 +1024,9 @@ final class Pipeline {
       if (lane.aggregator != null) {
         next = Math.min(next, lane.aggregator.firstAcceptedNanos() + lingerNanos);
       }
+      if (inFlight >= maxInFlight || (strict && lane.inFlight)) {
+        continue; // a result will wake the worker
+      }
       for (OutRecord record : lane.ready) {
         long due =
             record.attempts > 0
@@ -1037,8 +1042,8 @@ final class Pipeline {
         }
         next = Math.min(next, Math.max(due, now));
         next = Math.min(next, record.firstAcceptedNanos + ttlNanos);
-        if (record.attempts == 0) {
-          break;
+        if (strict || record.attempts == 0) {
+          break; // strict: only the head may go; otherwise the rest are younger
         }
       }
     }
@@ -1051,7 +1056,8 @@ final class Pipeline {
     if (next == Long.MAX_VALUE) {
       return;
     }
-    next = Math.max(next, now + 1);
+    // Work that is due now was done by this drain; logs, flushes and results trigger the next.
+    next = Math.max(next, now + MIN_WAKE_NANOS);
     if (wake != null && wakeAtNanos <= next && wakeAtNanos > now) {
       return; // an earlier or equal wake-up is already set
     }

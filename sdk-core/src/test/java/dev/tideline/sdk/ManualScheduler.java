@@ -36,6 +36,7 @@ final class ManualScheduler implements Scheduler {
   private final PriorityQueue<Task> tasks = new PriorityQueue<>();
   private long order;
   private boolean shutdown;
+  private long totalRun;
 
   ManualScheduler(ManualClock clock) {
     this.clock = clock;
@@ -76,6 +77,9 @@ final class ManualScheduler implements Scheduler {
     while ((task = nextDue(clock.nanoTime())) != null) {
       task.runnable.run();
       ran++;
+      synchronized (this) {
+        totalRun++;
+      }
       if (ran > 1_000_000) {
         throw new IllegalStateException("tasks keep scheduling themselves for now");
       }
@@ -102,6 +106,11 @@ final class ManualScheduler implements Scheduler {
     }
     clock.setNanos(target);
     runDue();
+  }
+
+  /** Tasks run since creation. */
+  synchronized long totalRun() {
+    return totalRun;
   }
 
   synchronized boolean isShutdown() {
