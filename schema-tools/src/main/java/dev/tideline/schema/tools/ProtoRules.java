@@ -225,7 +225,7 @@ final class ProtoRules {
     }
     String typeBefore = typeName(was);
     String typeAfter = typeName(now);
-    if (!typeBefore.equals(typeAfter)) {
+    if (!typeBefore.equals(typeAfter) && !sameWireAndJson(typeBefore, typeAfter)) {
       add(
           "FIELD_WIRE_JSON_COMPATIBLE_TYPE",
           message,
@@ -403,6 +403,26 @@ final class ProtoRules {
   static String typeName(FieldDescriptorProto field) {
     String type = ProtoSchemas.type(field);
     return field.hasTypeName() ? type + " " + ProtoSchemas.stripDot(field.getTypeName()) : type;
+  }
+
+  /**
+   * Scalar types with the same wire encoding and the same JSON form (buf's WIRE_JSON allows these
+   * changes): 32-bit varints are JSON numbers, 64-bit ones JSON strings; fixed widths keep theirs.
+   */
+  private static final List<Set<String>> SAME_WIRE_AND_JSON =
+      List.of(
+          Set.of("int32", "uint32"),
+          Set.of("int64", "uint64"),
+          Set.of("fixed32", "sfixed32"),
+          Set.of("fixed64", "sfixed64"));
+
+  private static boolean sameWireAndJson(String before, String after) {
+    for (Set<String> group : SAME_WIRE_AND_JSON) {
+      if (group.contains(before) && group.contains(after)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** "repeated", "map", "required", "optional" (proto3 explicit presence) or "singular". */

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
@@ -76,8 +78,12 @@ final class Buf {
     return bin;
   }
 
-  /** The ids of the WIRE_JSON rules buf breaking reports for after against before. */
-  static Set<String> breaking(Path before, Path after) throws IOException, InterruptedException {
+  /**
+   * Runs buf breaking once for after against before (two module folders side by side) and returns
+   * what it reports, as "file path relative to the module" to WIRE_JSON rule ids.
+   */
+  static Map<String, Set<String>> breaking(Path before, Path after)
+      throws IOException, InterruptedException {
     Files.writeString(before.resolve("buf.yaml"), BUF_YAML);
     Files.writeString(after.resolve("buf.yaml"), BUF_YAML);
     Path cwd = after.getParent();
@@ -98,7 +104,7 @@ final class Buf {
     Process process = builder.start();
     process.getOutputStream().close();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new IllegalStateException("buf breaking did not finish");
     }
@@ -106,12 +112,17 @@ final class Buf {
     if (exit != 0 && exit != 100) {
       throw new IllegalStateException("buf breaking failed (exit " + exit + "):\n" + output);
     }
-    Set<String> types = new TreeSet<>();
+    Map<String, Set<String>> types = new TreeMap<>();
     ObjectMapper json = new ObjectMapper();
+    String prefix = after.getFileName().toString() + "/";
     for (String line : output.split("\n")) {
       if (!line.isBlank()) {
         JsonNode node = json.readTree(line);
-        types.add(node.get("type").asText());
+        String path = node.get("path").asText();
+        if (path.startsWith(prefix)) {
+          path = path.substring(prefix.length());
+        }
+        types.computeIfAbsent(path, p -> new TreeSet<>()).add(node.get("type").asText());
       }
     }
     return types;

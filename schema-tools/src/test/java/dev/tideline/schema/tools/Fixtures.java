@@ -72,6 +72,21 @@ final class Fixtures {
                   "message Event { int64 count = 1; }")
               .all("FIELD_WIRE_JSON_COMPATIBLE_TYPE"),
           proto(
+                  "a field type changed from sint32 to int32",
+                  "message Event { sint32 delta = 1; }",
+                  "message Event { int32 delta = 1; }")
+              .all("FIELD_WIRE_JSON_COMPATIBLE_TYPE"),
+          proto(
+                  "a field type changed from int32 to uint32, same wire and JSON form",
+                  "message Event { int32 count = 1; }",
+                  "message Event { uint32 count = 1; }")
+              .all(),
+          proto(
+                  "a field type changed from fixed64 to sfixed64, same wire and JSON form",
+                  "message Event { fixed64 id = 1; }",
+                  "message Event { sfixed64 id = 1; }")
+              .all(),
+          proto(
                   "a field type changed from string to bytes",
                   "message Event { string token = 1; }",
                   "message Event { bytes token = 1; }")
