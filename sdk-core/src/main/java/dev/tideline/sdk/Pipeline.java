@@ -433,13 +433,30 @@ final class Pipeline {
     if (!shardMapLoading && now >= shardMapNextLoadNanos) {
       loadShardMap();
     }
-    pull(now);
     boolean flushing = closing || pendingFlushes.get() > 0;
+    if (awaitingFirstShardMap(now, flushing)) {
+      scheduleWake(now);
+      return;
+    }
+    pull(now);
     expire(now);
     seal(now, flushing);
     send(now, flushing);
     updateOldest();
     scheduleWake(now);
+  }
+
+  /**
+   * Whether to leave events queued while the first shard map loads, so that a tracker's first
+   * events are aggregated rather than sent one record each; at most the linger time.
+   */
+  private boolean awaitingFirstShardMap(long now, boolean flushing) {
+    return aggregation
+        && shardMap == null
+        && shardMapLoading
+        && metrics.shardMapRefreshes.sum() == 0
+        && !flushing
+        && now - buffer.oldestQueuedNanos() < lingerNanos;
   }
 
   private void pull(long now) {
@@ -1046,6 +1063,10 @@ final class Pipeline {
           break; // strict: only the head may go; otherwise the rest are younger
         }
       }
+    }
+    long oldestQueued = buffer.oldestQueuedNanos();
+    if (oldestQueued != Long.MAX_VALUE && awaitingFirstShardMap(now, flushing)) {
+      next = Math.min(next, oldestQueued + lingerNanos);
     }
     if (!shardMapLoading) {
       next = Math.min(next, shardMapNextLoadNanos);
