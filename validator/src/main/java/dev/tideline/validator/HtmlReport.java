@@ -18,9 +18,9 @@ final class HtmlReport {
     "#9c755f", "#bab0ac"
   };
   private static final int WIDTH = 760;
-  private static final int HEIGHT = 260;
+  private static final int HEIGHT = 300;
   private static final int LEFT = 60;
-  private static final int BOTTOM = 60;
+  private static final int BOTTOM = 90;
   private static final int TOP = 20;
 
   private HtmlReport() {}
@@ -254,7 +254,7 @@ final class HtmlReport {
   private static String barChart(
       String id, List<String> labels, List<Series> series, boolean stacked, boolean percent) {
     StringBuilder svg = new StringBuilder();
-    int legendHeight = 16 * ((series.size() + 3) / 4);
+    int legendHeight = 16 * ((series.size() + 1) / 2);
     int height = HEIGHT + legendHeight;
     svg.append("<svg class=\"chart\" id=\"")
         .append(id)
@@ -279,8 +279,8 @@ final class HtmlReport {
       }
       max = Math.max(max, stack);
     }
-    if (max == 0) {
-      max = 1;
+    if (!percent) {
+      max = 4 * niceStep(max / 4);
     }
     int plotWidth = WIDTH - LEFT - 10;
     int plotHeight = HEIGHT - TOP - BOTTOM;
@@ -342,8 +342,8 @@ final class HtmlReport {
               esc(labels.get(i))));
     }
     for (int s = 0; s < series.size(); s++) {
-      int lx = LEFT + (s % 4) * 170;
-      int ly = HEIGHT + 16 * (s / 4) - 4;
+      int lx = LEFT + (s % 2) * 340;
+      int ly = HEIGHT + 16 * (s / 2) - 4;
       svg.append(
           String.format(
               Locale.ROOT,
@@ -358,6 +358,20 @@ final class HtmlReport {
     }
     svg.append("</svg>\n");
     return svg.toString();
+  }
+
+  /** The smallest of 1, 2, 5 × 10^k (at least 1) not below {@code raw}: round axis steps. */
+  static double niceStep(double raw) {
+    if (raw <= 1) {
+      return 1;
+    }
+    double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+    for (double factor : new double[] {1, 2, 5, 10}) {
+      if (factor * magnitude >= raw) {
+        return factor * magnitude;
+      }
+    }
+    return 10 * magnitude;
   }
 
   private static String compact(double value) {
