@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Compiles {@code .proto} files to a {@link FileDescriptorSet} with protoc, the reference compiler
@@ -47,9 +48,12 @@ public final class ProtoCompiler {
           "tideline/v1/options.proto",
           "tideline/v1/envelope.proto");
 
-  private final Path protoc;
+  /** Resolved on first use, so schema sets without .proto files never need protoc. */
+  private final Supplier<Path> protoc;
 
-  private ProtoCompiler(Path protoc) {
+  private volatile Path resolved;
+
+  private ProtoCompiler(Supplier<Path> protoc) {
     this.protoc = protoc;
   }
 
@@ -59,15 +63,18 @@ public final class ProtoCompiler {
       throw new IllegalArgumentException("protoc not found at " + protoc);
     }
     protoc.toFile().setExecutable(true);
-    return new ProtoCompiler(protoc);
+    return new ProtoCompiler(() -> protoc);
   }
 
   /**
-   * Finds protoc as the class comment describes.
-   *
-   * @throws IllegalStateException if none is found, saying where it looked
+   * A compiler that finds protoc as the class comment describes, when it first needs it; {@link
+   * #compile} then throws {@link SchemaException} if none is found, saying where it looked.
    */
   public static ProtoCompiler locate() {
+    return new ProtoCompiler(() -> find().protoc.get());
+  }
+
+  private static ProtoCompiler find() {
     List<String> tried = new ArrayList<>();
     String configured = System.getProperty("tideline.protoc");
     if (configured == null || configured.isEmpty()) {
@@ -91,11 +98,11 @@ public final class ProtoCompiler {
         Path candidate = Paths.get(dir, "protoc");
         tried.add(candidate.toString());
         if (Files.isExecutable(candidate)) {
-          return new ProtoCompiler(candidate);
+          return new ProtoCompiler(() -> candidate);
         }
       }
     }
-    throw new IllegalStateException(
+    throw new SchemaException(
         "protoc "
             + version
             + " not found; set -Dtideline.protoc or TIDELINE_PROTOC to a protoc executable, or"
@@ -129,9 +136,18 @@ public final class ProtoCompiler {
     return osPart + "-" + archPart;
   }
 
-  /** The protoc executable this compiler runs. */
+  /**
+   * The protoc executable this compiler runs.
+   *
+   * @throws SchemaException if it has to be found and is not
+   */
   public Path executable() {
-    return protoc;
+    Path path = resolved;
+    if (path == null) {
+      path = protoc.get();
+      resolved = path;
+    }
+    return path;
   }
 
   /**
@@ -159,7 +175,7 @@ public final class ProtoCompiler {
       }
       Path out = work.resolve("set.binpb");
       List<String> command = new ArrayList<>();
-      command.add(protoc.toString());
+      command.add(executable().toString());
       command.add("--include_imports");
       command.add("--include_source_info");
       command.add("--descriptor_set_out=" + out);
@@ -185,7 +201,7 @@ public final class ProtoCompiler {
       }
       return FileDescriptorSet.parseFrom(Files.readAllBytes(out));
     } catch (IOException e) {
-      throw new UncheckedIOException("could not run " + protoc, e);
+      throw new UncheckedIOException("could not run " + executable(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SchemaException("interrupted while protoc ran");
