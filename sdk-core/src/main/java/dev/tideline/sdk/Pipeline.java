@@ -49,7 +49,6 @@ final class Pipeline {
 
   private static final long SHARD_MAP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-  private final Tracker tracker;
   private final String streamName;
   private final RecordSink sink;
   private final TrackerListener listener;
@@ -132,7 +131,6 @@ final class Pipeline {
   private BigInteger lastHashKey;
 
   Pipeline(TrackerBuilder config, Tracker tracker) {
-    this.tracker = tracker;
     this.streamName = config.streamName;
     this.sink = config.sink;
     this.listener = config.listener;
@@ -723,6 +721,7 @@ final class Pipeline {
       logOnce("sink " + callMessage, callMessage);
     }
     Map<Lane, List<OutRecord>> retries = new LinkedHashMap<>();
+    boolean reloadShardMap = false;
     // One jittered delay per call: the failed entries of a call go back together in one request.
     long jitterDraw = -1;
     for (int i = 0; i < request.size(); i++) {
@@ -740,7 +739,14 @@ final class Pipeline {
         if (record.aggregated
             && !UNKNOWN_LANE.equals(record.laneKey)
             && !record.laneKey.equals(entry.shardId())) {
-          misrouted.add(new Object[] {record, entry.shardId()});
+          // A shard id's range never changes, so a known landing shard is resolved at once.
+          Shard landing = shardMap == null ? null : shardMap.byId(entry.shardId());
+          if (landing != null) {
+            resolveMisrouted(record, landing, now);
+          } else {
+            misrouted.add(new Object[] {record, entry.shardId()});
+          }
+          reloadShardMap = true;
         } else {
           acknowledge(record);
         }
@@ -798,7 +804,7 @@ final class Pipeline {
         lane.readyBytes += records.get(i).billedSize;
       }
     }
-    if (!misrouted.isEmpty()) {
+    if (reloadShardMap) {
       loadShardMap();
     }
     drain();
@@ -989,24 +995,27 @@ final class Pipeline {
     for (Object[] item : pending) {
       OutRecord record = (OutRecord) item[0];
       Shard landing = map == null ? null : map.byId((String) item[1]);
-      List<TrackedEvent> inside = new ArrayList<>();
-      List<TrackedEvent> outside = new ArrayList<>();
-      for (TrackedEvent event : record.events) {
-        if (landing != null && landing.contains(event.hashKey)) {
-          inside.add(event);
-        } else {
-          outside.add(event);
-        }
+      resolveMisrouted(record, landing, now);
+    }
+  }
+
+  /** Resolves one misrouted record against its landing shard (null: unknown, resend all). */
+  private void resolveMisrouted(OutRecord record, Shard landing, long now) {
+    List<TrackedEvent> inside = new ArrayList<>();
+    List<TrackedEvent> outside = new ArrayList<>();
+    for (TrackedEvent event : record.events) {
+      if (landing != null && landing.contains(event.hashKey)) {
+        inside.add(event);
+      } else {
+        outside.add(event);
       }
-      if (!inside.isEmpty()) {
-        OutRecord delivered =
-            new OutRecord(inside, record.record, record.laneKey, record.aggregated);
-        acknowledge(delivered);
-      }
-      metrics.misroutedResent.add(outside.size());
-      for (TrackedEvent event : outside) {
-        route(event, now);
-      }
+    }
+    if (!inside.isEmpty()) {
+      acknowledge(new OutRecord(inside, record.record, record.laneKey, record.aggregated));
+    }
+    metrics.misroutedResent.add(outside.size());
+    for (TrackedEvent event : outside) {
+      route(event, now);
     }
   }
 
@@ -1264,12 +1273,8 @@ final class Pipeline {
     }
   }
 
-  /** For tests: the worker-side view. */
-  int inFlight() {
-    return inFlight;
-  }
-
-  Tracker tracker() {
-    return tracker;
+  /** For tests: the registered shutdown hook, or null. */
+  Thread shutdownHook() {
+    return shutdownHook;
   }
 }

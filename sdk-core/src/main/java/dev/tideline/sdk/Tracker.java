@@ -86,6 +86,11 @@ public final class Tracker {
     return pipeline.producerId();
   }
 
+  /** For tests: the pipeline. */
+  Pipeline pipeline() {
+    return pipeline;
+  }
+
   /** The stream this tracker writes to. */
   public String streamName() {
     return pipeline.streamName();
