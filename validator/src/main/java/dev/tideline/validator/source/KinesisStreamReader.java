@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
@@ -147,6 +148,11 @@ public final class KinesisStreamReader implements RecordSource {
       } catch (ProvisionedThroughputExceededException e) {
         next.nextCall = clock.instant().plus(interval.multipliedBy(4));
         continue;
+      } catch (AbortedException e) {
+        // The SDK's way of saying the thread was interrupted during the call.
+        InterruptedException interrupted = new InterruptedException("stream read interrupted");
+        interrupted.initCause(e);
+        throw interrupted;
       } catch (ExpiredIteratorException e) {
         next.iterator = iterator(next.shard.shardId(), next.lastSequenceNumber);
         continue;
