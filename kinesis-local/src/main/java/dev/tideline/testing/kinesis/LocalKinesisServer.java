@@ -25,6 +25,7 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
@@ -87,14 +88,7 @@ public final class LocalKinesisServer implements AutoCloseable {
             .credentialsProvider(CREDENTIALS)
             .httpClientBuilder(UrlConnectionHttpClient.builder())
             .build();
-    this.asyncClient =
-        KinesisAsyncClient.builder()
-            .endpointOverride(httpEndpoint())
-            .region(REGION)
-            .credentialsProvider(CREDENTIALS)
-            // Plain HTTP on loopback: HTTP/1.1, since h2c is not offered.
-            .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
-            .build();
+    this.asyncClient = asyncClientBuilder().build();
   }
 
   /** Starts a server with the default settings. */
@@ -125,6 +119,20 @@ public final class LocalKinesisServer implements AutoCloseable {
   /** A synchronous client for this server (CBOR, the SDK's default protocol), owned by it. */
   public KinesisClient client() {
     return client;
+  }
+
+  /**
+   * A builder for another asynchronous client of this server (endpoint, region, credentials and
+   * HTTP client set), for settings of its own, such as the override configuration a Tideline {@code
+   * KinesisSink} recommends. The caller owns and closes what it builds.
+   */
+  public KinesisAsyncClientBuilder asyncClientBuilder() {
+    return KinesisAsyncClient.builder()
+        .endpointOverride(httpEndpoint())
+        .region(REGION)
+        .credentialsProvider(CREDENTIALS)
+        // Plain HTTP on loopback: HTTP/1.1, since h2c is not offered.
+        .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1));
   }
 
   /** An asynchronous client for this server, owned by it. */
