@@ -77,6 +77,9 @@ public final class TrackerBuilder {
    */
   public static final double DEFAULT_RATE_LIMIT_FACTOR = 1.0;
 
+  /** 10,000: the largest {@link #rateLimitFactor}. */
+  public static final double MAX_RATE_LIMIT_FACTOR = 10_000;
+
   /** 1 minute: how often the tracker logs its {@code ProducerAudit} record. */
   public static final long DEFAULT_AUDIT_PERIOD_MILLIS = 60_000;
 
@@ -322,13 +325,17 @@ public final class TrackerBuilder {
 
   /**
    * The share of each shard's write limit (1,000 records/s and 1 MiB/s, "Quotas and limits",
-   * Kinesis Data Streams Developer Guide) this tracker may use, above 0 and at most 10. Default
-   * {@link #DEFAULT_RATE_LIMIT_FACTOR}.
+   * Kinesis Data Streams Developer Guide) this tracker may use, above 0 and at most {@value
+   * #MAX_RATE_LIMIT_FACTOR}. Default {@link #DEFAULT_RATE_LIMIT_FACTOR}. Large factors in effect
+   * turn the limit off, for sinks that are not Kinesis (in-memory sinks, benchmarks).
    */
   public TrackerBuilder rateLimitFactor(double rateLimitFactor) {
-    if (!(rateLimitFactor > 0.0) || rateLimitFactor > 10.0) {
+    if (!(rateLimitFactor > 0.0) || rateLimitFactor > MAX_RATE_LIMIT_FACTOR) {
       throw new IllegalArgumentException(
-          "rateLimitFactor must be above 0 and at most 10, was " + rateLimitFactor);
+          "rateLimitFactor must be above 0 and at most "
+              + (long) MAX_RATE_LIMIT_FACTOR
+              + ", was "
+              + rateLimitFactor);
     }
     this.rateLimitFactor = rateLimitFactor;
     return this;

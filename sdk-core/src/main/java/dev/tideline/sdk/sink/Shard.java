@@ -87,6 +87,7 @@ public final class Shard {
         shardId, startingHashKey, endingHashKey, parentShardId, adjacentParentShardId, open);
   }
 
+  /** The shard's id, for example "shardId-000000000000". */
   public String shardId() {
     return shardId;
   }
