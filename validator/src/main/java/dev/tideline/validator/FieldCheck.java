@@ -79,6 +79,15 @@ final class FieldCheck {
     checkValue(at, value, out);
   }
 
+  /** Checks the default value of a field without presence: required, else the value's bounds. */
+  void checkDefault(String at, Object value, List<Violation> out) {
+    if (required) {
+      checkSingle(at, false, null, out);
+    } else {
+      checkValue(at, value, out);
+    }
+  }
+
   /** Checks a repeated field or a map: element count, then each element. */
   void checkRepeated(String at, Collection<?> values, boolean map, List<Violation> out) {
     int size = values.size();

@@ -160,8 +160,14 @@ final class ProtoSchema extends CompiledSchema {
         rule.check.checkRepeated(at, values, field.isMapField(), out);
       } else {
         boolean present = message.hasField(field);
-        rule.check.checkSingle(
-            at, present, present ? normalize(field, message.getField(field)) : null, out);
+        if (!present && !field.hasPresence() && isNumeric(field)) {
+          // A proto3 number without presence reads as 0 when unset: its bounds apply to that 0
+          // (items = 0 breaks min: 1), unless it is required, which already reports it.
+          rule.check.checkDefault(at, normalize(field, message.getField(field)), out);
+        } else {
+          rule.check.checkSingle(
+              at, present, present ? normalize(field, message.getField(field)) : null, out);
+        }
       }
       return;
     }
@@ -171,6 +177,18 @@ final class ProtoSchema extends CompiledSchema {
       }
     } else if (message.hasField(field)) {
       walk((Message) message.getField(field), rule, i + 1, at + ".", out);
+    }
+  }
+
+  private static boolean isNumeric(FieldDescriptor field) {
+    switch (field.getJavaType()) {
+      case INT:
+      case LONG:
+      case FLOAT:
+      case DOUBLE:
+        return true;
+      default:
+        return false;
     }
   }
 
