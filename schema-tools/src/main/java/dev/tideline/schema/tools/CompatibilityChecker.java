@@ -34,8 +34,22 @@ public final class CompatibilityChecker {
     if (earlier.isEmpty() || mode == CompatibilityMode.NONE) {
       return new CompatibilityResult(mode, current.label(), List.of(), List.of());
     }
-    List<SchemaSet> versions =
-        mode.transitive() ? new ArrayList<>(earlier) : List.of(earlier.get(earlier.size() - 1));
+    return checkEach(
+        mode.transitive() ? earlier : List.of(earlier.get(earlier.size() - 1)), current, mode);
+  }
+
+  /**
+   * Checks {@code current} against every one of the given versions (oldest first), whatever the
+   * mode's transitivity: for callers that choose the versions themselves, such as the latest
+   * released version of each event type. The mode's directions apply.
+   */
+  public static CompatibilityResult checkEach(
+      List<SchemaSet> versions, SchemaSet current, CompatibilityMode mode) {
+    Objects.requireNonNull(current, "current");
+    Objects.requireNonNull(mode, "mode");
+    if (versions.isEmpty() || mode == CompatibilityMode.NONE) {
+      return new CompatibilityResult(mode, current.label(), List.of(), List.of());
+    }
     List<SchemaSet> newestFirst = new ArrayList<>(versions);
     Collections.reverse(newestFirst);
     List<Violation> found = new ArrayList<>();

@@ -72,14 +72,21 @@ public final class SchemaSet {
     return new SchemaSet(label, set, new HashSet<>(protos), avro);
   }
 
-  /** A set made of a descriptor set and Avro schemas already in memory (own files: all files). */
+  /**
+   * A set made of schemas already in memory.
+   *
+   * @param descriptors protobuf files with their imports
+   * @param ownFiles the names of the files that belong to the set (the others are imports)
+   * @param avro Avro schemas by file path
+   */
   public static SchemaSet of(
-      String label, FileDescriptorSet descriptors, Map<String, Schema> avro) {
-    Set<String> own = new HashSet<>();
-    for (FileDescriptorProto file : descriptors.getFileList()) {
-      own.add(file.getName());
-    }
-    return new SchemaSet(label, descriptors, own, new TreeMap<>(avro));
+      String label, FileDescriptorSet descriptors, Set<String> ownFiles, Map<String, Schema> avro) {
+    return new SchemaSet(label, descriptors, new HashSet<>(ownFiles), new TreeMap<>(avro));
+  }
+
+  /** The names of this set's own protobuf files. */
+  public Set<String> protoFileNames() {
+    return protoFiles;
   }
 
   private static Schema parseAvro(Path file, String name) {

@@ -1,5 +1,12 @@
 package dev.tideline.schema.tools;
 
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tideline.proto.v1.Catalog;
+import dev.tideline.proto.v1.CatalogEntry;
+import dev.tideline.proto.v1.SchemaFormat;
+import dev.tideline.schema.catalog.CatalogBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,11 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
 
 /**
  * Where the versions of a schema set come from: folders, or commits of a git repository read with
@@ -117,6 +127,66 @@ public final class SchemaSources {
         MoreFiles.deleteRecursively(work);
       }
     }
+  }
+
+  /**
+   * The released versions in a committed catalog history (schema-registry's {@code CatalogBuilder}
+   * layout), one set per event version, oldest first: every version, or only the newest of each
+   * event type. A protobuf version's own files are the event's file and the files of {@code
+   * current} it imports; an Avro version is its schema.
+   *
+   * @throws SchemaException if the history cannot be read
+   */
+  public static List<SchemaSet> fromHistory(Path history, SchemaSet current, boolean everyVersion) {
+    Catalog catalog;
+    try {
+      catalog = CatalogBuilder.create().history(history.toFile()).build();
+    } catch (IOException e) {
+      throw new SchemaException("cannot read the catalog history " + history + ": " + e, e);
+    }
+    List<CatalogEntry> entries = new ArrayList<>();
+    for (CatalogEntry entry : catalog.getEntriesList()) {
+      if (!entry.getReleased()) {
+        continue;
+      }
+      if (!everyVersion
+          && !entries.isEmpty()
+          && entries.get(entries.size() - 1).getEventType().equals(entry.getEventType())) {
+        entries.remove(entries.size() - 1); // entries come by type, then version
+      }
+      entries.add(entry);
+    }
+    List<SchemaSet> versions = new ArrayList<>();
+    for (CatalogEntry entry : entries) {
+      String label = "released " + entry.getEventType() + " v" + entry.getVersion();
+      if (entry.getFormat() == SchemaFormat.AVRO) {
+        Schema schema = new Schema.Parser().parse(entry.getAvroSchema());
+        versions.add(
+            SchemaSet.of(
+                label,
+                FileDescriptorSet.getDefaultInstance(),
+                Set.of(),
+                Map.of("released:" + entry.getEventType(), schema)));
+        continue;
+      }
+      FileDescriptorSet files;
+      try {
+        files = FileDescriptorSet.parseFrom(entry.getDescriptorSet());
+      } catch (InvalidProtocolBufferException e) {
+        throw new SchemaException(label + " has a corrupt descriptor set", e);
+      }
+      Set<String> own = new HashSet<>();
+      for (FileDescriptorProto file : files.getFileList()) {
+        if (current.protoFileNames().contains(file.getName())) {
+          own.add(file.getName());
+        }
+      }
+      if (files.getFileCount() > 0) {
+        own.add(files.getFile(files.getFileCount() - 1).getName()); // the event's own file
+      }
+      versions.add(SchemaSet.of(label, files, own, Map.of()));
+    }
+    return versions;
   }
 
   /** The git work tree's top folder that holds dir. */

@@ -4,6 +4,7 @@ import dev.tideline.schema.tools.CompatibilityChecker;
 import dev.tideline.schema.tools.CompatibilityMode;
 import dev.tideline.schema.tools.CompatibilityResult;
 import dev.tideline.schema.tools.SchemaSet;
+import dev.tideline.schema.tools.SchemaSources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code tideline-schema check}: the CI gate. */
@@ -37,12 +39,19 @@ final class CheckCommand implements Callable<Integer> {
 
   @Option(
       names = {"-a", "--against"},
-      required = true,
       paramLabel = "<folder|git-ref>",
       description =
           "An earlier version: a folder, or a git ref (a transitive mode also reads every earlier"
               + " commit that changed the schemas). Repeatable, oldest first.")
   List<String> against = new ArrayList<>();
+
+  @Option(
+      names = "--history",
+      paramLabel = "<dir>",
+      description =
+          "A committed catalog history (schema-registry's layout): check against the released"
+              + " versions of each event too (the newest, or all in a transitive mode).")
+  Path history;
 
   @Option(
       names = {"-m", "--mode"},
@@ -64,9 +73,23 @@ final class CheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (against.isEmpty() && history == null) {
+      throw new ParameterException(spec.commandLine(), "Give --against, --history or both");
+    }
     SchemaSet current = schemas.current();
-    List<SchemaSet> earlier = schemas.earlier(against, mode.transitive());
-    CompatibilityResult result = CompatibilityChecker.check(earlier, current, mode);
+    List<SchemaSet> versions = new ArrayList<>();
+    if (!against.isEmpty()) {
+      List<SchemaSet> earlier = schemas.earlier(against, mode.transitive());
+      versions.addAll(mode.transitive() ? earlier : List.of(earlier.get(earlier.size() - 1)));
+    }
+    if (history != null) {
+      if (!Files.isDirectory(history)) {
+        throw new ParameterException(
+            spec.commandLine(), "--history " + history + " is not a folder");
+      }
+      versions.addAll(SchemaSources.fromHistory(history, current, mode.transitive()));
+    }
+    CompatibilityResult result = CompatibilityChecker.checkEach(versions, current, mode);
     String report;
     switch (format) {
       case json:
