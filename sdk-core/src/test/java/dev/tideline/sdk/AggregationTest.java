@@ -140,6 +140,30 @@ class AggregationTest {
   }
 
   @Test
+  void twoRecordsExactlyFillingTheRequestLimitShareACallAndOneByteLessSplitsThem() {
+    int atLimit = referenceLengthFor(MIB);
+    for (int requestLimit : new int[] {2 * MIB, 2 * MIB - 1}) {
+      Harness harness = new Harness();
+      Tracker tracker =
+          harness.start(
+              harness
+                  .builder()
+                  .partitionKeys(PartitionKeyStrategy.perProducer())
+                  .rateLimitFactor(10)
+                  .maxRequestBytes(requestLimit));
+      tracker.log(Harness.paymentOfSize(1, atLimit));
+      tracker.log(Harness.paymentOfSize(2, atLimit));
+      tracker.flush();
+      harness.scheduler.runDue();
+      assertThat(harness.sink.violations()).isEmpty();
+      assertThat(harness.sink.requests())
+          .as("request limit %d", requestLimit)
+          .extracting(List::size)
+          .containsExactlyElementsOf(requestLimit == 2 * MIB ? List.of(2) : List.of(1, 1));
+    }
+  }
+
+  @Test
   void requestsCarryAtMost500Entries() {
     Harness harness = new Harness();
     Tracker tracker = harness.start(harness.builder().aggregation(false).rateLimitFactor(2));

@@ -71,6 +71,10 @@ public final class InMemorySink implements RecordSink {
   private boolean listShardsFails;
   private long sequence;
   private boolean closed;
+  private boolean retain = true;
+  private int requestCount;
+  private long storedCount;
+  private long storedBytes;
 
   private InMemorySink(List<Shard> shards) {
     this.shards = shards;
@@ -119,6 +123,31 @@ public final class InMemorySink implements RecordSink {
       this.shards = new ArrayList<>(newShards);
     }
     return this;
+  }
+
+  /**
+   * Whether to keep requests and records (default true). Off, the sink only counts them ({@link
+   * #storedCount()}, {@link #storedBytes()}): for benchmarks and long runs.
+   */
+  public InMemorySink setRetainRecords(boolean retain) {
+    synchronized (lock) {
+      this.retain = retain;
+    }
+    return this;
+  }
+
+  /** Records stored since creation (also when not retained). */
+  public long storedCount() {
+    synchronized (lock) {
+      return storedCount;
+    }
+  }
+
+  /** Bytes (data plus partition key) of the records stored since creation. */
+  public long storedBytes() {
+    synchronized (lock) {
+      return storedBytes;
+    }
   }
 
   /** Fails entries as the fault decides (null: no faults). */
@@ -197,8 +226,11 @@ public final class InMemorySink implements RecordSink {
     final PutRecordsResult result;
     synchronized (lock) {
       List<SinkRecord> copy = new ArrayList<>(records);
-      requests.add(copy);
-      result = answer(requests.size(), copy);
+      requestCount++;
+      if (retain) {
+        requests.add(copy);
+      }
+      result = answer(requestCount, copy);
       if (holding) {
         held.add(() -> completion.succeed(result));
         return completion;
@@ -249,8 +281,12 @@ public final class InMemorySink implements RecordSink {
         continue;
       }
       Shard shard = route(record);
-      String sequenceNumber = String.format("%056d", ++sequence);
-      stored.add(new StoredRecord(record, shard.shardId(), sequenceNumber));
+      String sequenceNumber = Long.toString(++sequence);
+      storedCount++;
+      storedBytes += record.billedSize();
+      if (retain) {
+        stored.add(new StoredRecord(record, shard.shardId(), sequenceNumber));
+      }
       results.add(EntryResult.success(shard.shardId(), sequenceNumber));
     }
     return PutRecordsResult.of(results);
