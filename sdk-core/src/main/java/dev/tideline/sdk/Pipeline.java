@@ -74,7 +74,7 @@ final class Pipeline {
   private final long retryMaxNanos;
   private final double rateLimitFactor;
   private final boolean aggregation;
-  private final long auditPeriodNanos;
+  private long auditPeriodNanos; // 0: no audit; worker-owned after start
   private final long shardMapRefreshNanos;
   private final long shutdownHookTimeoutNanos;
   private final boolean closeSink;
@@ -224,6 +224,14 @@ final class Pipeline {
   private void startOnWorker() {
     long now = clock.nanoTime();
     auditPeriodStartMicros = clock.currentTimeMicros();
+    if (auditPeriodNanos > 0 && writer.typeOf(ProducerAudit.class).entry == null) {
+      logOnce(
+          "audit-schema",
+          "the registry has no catalog entry for "
+              + ProducerAudit.class.getName()
+              + ", so this tracker sends no delivery audit");
+      auditPeriodNanos = 0;
+    }
     if (auditPeriodNanos > 0) {
       nextAuditNanos = now + auditPeriodNanos;
     }
@@ -1148,12 +1156,7 @@ final class Pipeline {
     }
     auditPeriodStartMicros = now;
     auditLastSequence = last;
-    LogOutcome outcome = log(audit.build(), false, true);
-    if (outcome == LogOutcome.UNKNOWN_SCHEMA) {
-      logOnce(
-          "audit-schema",
-          "the ProducerAudit schema is not in the registry, so no audit records are sent");
-    }
+    log(audit.build(), false, true);
   }
 
   private boolean delta(
