@@ -1,6 +1,5 @@
 package dev.tideline.schema.tools;
 
-import com.google.protobuf.ByteString;
 import dev.tideline.proto.v1.Catalog;
 import dev.tideline.proto.v1.CatalogEntry;
 import dev.tideline.schema.catalog.CatalogBuilder;
@@ -84,9 +83,5 @@ public final class EventCatalog {
   /** A schema id as the docs and the CLI print it: 16 lower-case hex digits. */
   public static String hex(long schemaId) {
     return String.format("%016x", schemaId);
-  }
-
-  static boolean isEmpty(ByteString bytes) {
-    return bytes == null || bytes.isEmpty();
   }
 }

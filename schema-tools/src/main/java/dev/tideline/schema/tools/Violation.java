@@ -49,10 +49,6 @@ public final class Violation {
     return against;
   }
 
-  Violation against(String label) {
-    return new Violation(ruleId, schema, path, message, label);
-  }
-
   boolean sameFinding(Violation other) {
     return ruleId.equals(other.ruleId)
         && schema.equals(other.schema)
