@@ -118,6 +118,11 @@ final class Fixtures {
                       + "message Event { map<string, string> tags = 1; }")
               .all("FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY", "FIELD_WIRE_JSON_COMPATIBLE_TYPE"),
           proto(
+                  "a map's value type changed",
+                  "message Event { map<string, string> tags = 1; }",
+                  "message Event { map<string, int32> tags = 1; }")
+              .all("FIELD_WIRE_JSON_COMPATIBLE_TYPE"),
+          proto(
                   "a singular field given explicit presence",
                   "message Event { string tag = 1; }",
                   "message Event { optional string tag = 1; }")
@@ -132,6 +137,11 @@ final class Fixtures {
                   "a field moved out of a oneof",
                   "message Event { oneof choice { string a = 1; string b = 2; } }",
                   "message Event { string a = 1; oneof choice { string b = 2; } }")
+              .all("FIELD_SAME_ONEOF"),
+          proto(
+                  "a field moved from one oneof to another",
+                  "message Event { oneof a { string x = 1; } oneof b { string y = 2; } }",
+                  "message Event { oneof a { string y = 2; } oneof b { string x = 1; } }")
               .all("FIELD_SAME_ONEOF"),
           proto(
                   "a field added to a oneof",
@@ -178,6 +188,13 @@ final class Fixtures {
           proto(
                   "a message deleted",
                   "message Event { string a = 1; }\nmessage Old { string a = 1; }",
+                  "message Event { string a = 1; }")
+              .backward("MESSAGE_NO_DELETE")
+              .forward()
+              .full("MESSAGE_NO_DELETE"),
+          proto(
+                  "a nested message deleted",
+                  "message Event { message Item { string id = 1; } string a = 1; }",
                   "message Event { string a = 1; }")
               .backward("MESSAGE_NO_DELETE")
               .forward()
