@@ -1,0 +1,10 @@
+/**
+ * Schema tooling for Tideline events: the compatibility engine ({@link
+ * dev.tideline.schema.tools.CompatibilityChecker} over {@link dev.tideline.schema.tools.SchemaSet}
+ * versions from folders, git refs or the catalog history), changelogs ({@link
+ * dev.tideline.schema.tools.SchemaDiff}), catalog docs ({@link
+ * dev.tideline.schema.tools.CatalogDocs}) and protoc ({@link
+ * dev.tideline.schema.tools.ProtoCompiler}). The command line is in {@code
+ * dev.tideline.schema.tools.cli}.
+ */
+package dev.tideline.schema.tools;
