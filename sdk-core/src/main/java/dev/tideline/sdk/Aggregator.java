@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +23,7 @@ final class Aggregator {
   private final int maxRecordBytes;
   private final long sentTimeMicros;
   private final List<TrackedEvent> events = new ArrayList<>();
-  private final Map<String, Integer> keyIndex = new LinkedHashMap<>();
+  private final Map<String, Integer> keyIndex = new HashMap<>();
   private final List<byte[]> keys = new ArrayList<>();
   private int bodySize; // serialized AggregatedRecord size
   private int firstKeyBytes;
@@ -130,7 +130,7 @@ final class Aggregator {
     md5.update(out, KplRecords.MAGIC_LENGTH, bodySize);
     System.arraycopy(
         md5.digest(), 0, out, KplRecords.MAGIC_LENGTH + bodySize, KplRecords.DIGEST_LENGTH);
-    SinkRecord record = SinkRecord.of(first.partitionKey, first.hashKey.toString(), out);
+    SinkRecord record = SinkRecord.of(first.partitionKey, first.hashKey().toString(), out);
     return new OutRecord(new ArrayList<>(events), record, laneKey, true);
   }
 

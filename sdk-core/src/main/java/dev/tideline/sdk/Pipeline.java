@@ -10,7 +10,6 @@ import dev.tideline.sdk.sink.PutRecordsResult;
 import dev.tideline.sdk.sink.RecordSink;
 import dev.tideline.sdk.sink.Shard;
 import dev.tideline.sdk.sink.SinkRecord;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -128,7 +127,8 @@ final class Pipeline {
   private final Map<String, long[]> auditBaseline = new HashMap<>();
   private final Map<String, Long> auditDropBaseline = new HashMap<>();
   private String lastHashKeyFor;
-  private BigInteger lastHashKey;
+  private long lastHashHigh;
+  private long lastHashLow;
 
   Pipeline(TrackerBuilder config, Tracker tracker) {
     this.streamName = config.streamName;
@@ -499,8 +499,8 @@ final class Pipeline {
       addReady(lane(UNKNOWN_LANE), Aggregator.single(event, UNKNOWN_LANE, sentTime));
       return;
     }
-    event.hashKey = hashKey(event.partitionKey);
-    Shard shard = shardMap.shardFor(event.hashKey);
+    hash(event);
+    Shard shard = shardMap.shardFor(event.hashHigh, event.hashLow);
     Lane lane = lane(shard.shardId());
     if (!aggregation) {
       addReady(lane, Aggregator.single(event, lane.key, sentTime));
@@ -520,12 +520,17 @@ final class Pipeline {
     }
   }
 
-  private BigInteger hashKey(String partitionKey) {
-    if (!partitionKey.equals(lastHashKeyFor)) {
-      lastHashKey = ShardMap.hashKey(partitionKey);
-      lastHashKeyFor = partitionKey;
+  /** Hashes the event's partition key, reusing the last result for a repeated key. */
+  private void hash(TrackedEvent event) {
+    if (event.partitionKey.equals(lastHashKeyFor)) {
+      event.hashHigh = lastHashHigh;
+      event.hashLow = lastHashLow;
+      return;
     }
-    return lastHashKey;
+    ShardMap.hash(event.partitionKey, event);
+    lastHashKeyFor = event.partitionKey;
+    lastHashHigh = event.hashHigh;
+    lastHashLow = event.hashLow;
   }
 
   private Lane lane(String key) {
@@ -1012,7 +1017,7 @@ final class Pipeline {
     List<TrackedEvent> inside = new ArrayList<>();
     List<TrackedEvent> outside = new ArrayList<>();
     for (TrackedEvent event : record.events) {
-      if (landing != null && landing.contains(event.hashKey)) {
+      if (landing != null && landing.contains(event.hashKey())) {
         inside.add(event);
       } else {
         outside.add(event);

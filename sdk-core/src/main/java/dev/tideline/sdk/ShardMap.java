@@ -32,7 +32,8 @@ final class ShardMap {
       };
 
   private final List<Shard> open; // sorted by starting hash key
-  private final BigInteger[] starts;
+  private final long[] startHigh; // starting hash keys as unsigned 128-bit high and low halves
+  private final long[] startLow;
   private final Map<String, Shard> byId = new HashMap<>();
 
   private ShardMap(List<Shard> shards) {
@@ -45,9 +46,12 @@ final class ShardMap {
     }
     Collections.sort(sorted, (a, b) -> a.startingHashKey().compareTo(b.startingHashKey()));
     this.open = Collections.unmodifiableList(sorted);
-    this.starts = new BigInteger[sorted.size()];
-    for (int i = 0; i < starts.length; i++) {
-      starts[i] = sorted.get(i).startingHashKey();
+    this.startHigh = new long[sorted.size()];
+    this.startLow = new long[sorted.size()];
+    for (int i = 0; i < startHigh.length; i++) {
+      BigInteger start = sorted.get(i).startingHashKey();
+      startHigh[i] = start.shiftRight(64).longValue();
+      startLow[i] = start.longValue();
     }
   }
 
@@ -77,13 +81,36 @@ final class ShardMap {
     return new BigInteger(1, digest);
   }
 
+  /**
+   * Sets the event's hash key (the MD5 of its partition key) as two unsigned 64-bit halves, without
+   * a BigInteger per event.
+   */
+  static void hash(String partitionKey, TrackedEvent event) {
+    MessageDigest md5 = MD5.get();
+    byte[] digest = md5.digest(partitionKey.getBytes(StandardCharsets.UTF_8));
+    long high = 0;
+    long low = 0;
+    for (int i = 0; i < 8; i++) {
+      high = (high << 8) | (digest[i] & 0xFF);
+      low = (low << 8) | (digest[i + 8] & 0xFF);
+    }
+    event.hashHigh = high;
+    event.hashLow = low;
+  }
+
+  /** Unsigned 128-bit comparison (Long.compareUnsigned needs Android API 26). */
+  static int compare(long aHigh, long aLow, long bHigh, long bLow) {
+    int byHigh = Long.compare(aHigh + Long.MIN_VALUE, bHigh + Long.MIN_VALUE);
+    return byHigh != 0 ? byHigh : Long.compare(aLow + Long.MIN_VALUE, bLow + Long.MIN_VALUE);
+  }
+
   /** The open shard whose range holds the hash key. */
-  Shard shardFor(BigInteger hashKey) {
+  Shard shardFor(long hashHigh, long hashLow) {
     int low = 0;
-    int high = starts.length - 1;
+    int high = startHigh.length - 1;
     while (low < high) {
       int mid = (low + high + 1) >>> 1;
-      if (starts[mid].compareTo(hashKey) <= 0) {
+      if (compare(startHigh[mid], startLow[mid], hashHigh, hashLow) <= 0) {
         low = mid;
       } else {
         high = mid - 1;

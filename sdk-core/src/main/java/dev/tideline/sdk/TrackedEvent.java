@@ -34,8 +34,17 @@ public final class TrackedEvent {
   /** The flush epoch the event was accepted in; see MemoryBuffer. */
   long epoch;
 
-  /** The MD5 hash key of the partition key; set by the worker. */
-  java.math.BigInteger hashKey;
+  /** The MD5 hash key of the partition key as unsigned halves; set by the worker. */
+  long hashHigh;
+
+  long hashLow;
+
+  /** The hash key as a number (for explicit hash keys and range checks; not per event). */
+  java.math.BigInteger hashKey() {
+    java.math.BigInteger high = new java.math.BigInteger(Long.toHexString(hashHigh), 16);
+    java.math.BigInteger low = new java.math.BigInteger(Long.toHexString(hashLow), 16);
+    return high.shiftLeft(64).or(low);
+  }
 
   TrackedEvent(
       byte[] body,
