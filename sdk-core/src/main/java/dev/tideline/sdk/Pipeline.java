@@ -48,6 +48,14 @@ final class Pipeline {
 
   private static final long SHARD_MAP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+  /**
+   * The longest a tracker's first events wait for its first shard map, flushes and close included.
+   * A cold client's first ListShards can take seconds; without the wait, the burst an app logs at
+   * start-up would go out one Kinesis record (and one PUT payload unit) per event. Once per
+   * tracker.
+   */
+  static final long FIRST_SHARD_MAP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   private final String streamName;
   private final RecordSink sink;
   private final TrackerListener listener;
@@ -440,7 +448,7 @@ final class Pipeline {
       loadShardMap();
     }
     boolean flushing = closing || pendingFlushes.get() > 0;
-    if (awaitingFirstShardMap(now, flushing)) {
+    if (awaitingFirstShardMap(now)) {
       scheduleWake(now);
       return;
     }
@@ -454,15 +462,15 @@ final class Pipeline {
 
   /**
    * Whether to leave events queued while the first shard map loads, so that a tracker's first
-   * events are aggregated rather than sent one record each; at most the linger time.
+   * events are aggregated rather than sent one record each; at most {@link
+   * #FIRST_SHARD_MAP_WAIT_NANOS} (or the linger time, if longer), even when flushing.
    */
-  private boolean awaitingFirstShardMap(long now, boolean flushing) {
+  private boolean awaitingFirstShardMap(long now) {
     return aggregation
         && shardMap == null
         && shardMapLoading
         && metrics.shardMapRefreshes.sum() == 0
-        && !flushing
-        && now - buffer.oldestQueuedNanos() < lingerNanos;
+        && now - buffer.oldestQueuedNanos() < Math.max(lingerNanos, FIRST_SHARD_MAP_WAIT_NANOS);
   }
 
   private void pull(long now) {
@@ -1087,8 +1095,8 @@ final class Pipeline {
       }
     }
     long oldestQueued = buffer.oldestQueuedNanos();
-    if (oldestQueued != Long.MAX_VALUE && awaitingFirstShardMap(now, flushing)) {
-      next = Math.min(next, oldestQueued + lingerNanos);
+    if (oldestQueued != Long.MAX_VALUE && awaitingFirstShardMap(now)) {
+      next = Math.min(next, oldestQueued + Math.max(lingerNanos, FIRST_SHARD_MAP_WAIT_NANOS));
     }
     if (!shardMapLoading) {
       next = Math.min(next, shardMapNextLoadNanos);

@@ -62,16 +62,40 @@ class FirstShardMapTest {
   }
 
   @Test
-  void withoutAShardMapEventsStillLeaveAfterTheLingerTime() {
+  void aFlushRightAfterStartStillWaitsForTheShardMap() {
+    SlowListing sink = new SlowListing();
+    Harness harness = new Harness();
+    Tracker tracker = harness.start(harness.builder().sink(sink));
+    for (int i = 0; i < 10; i++) {
+      tracker.log(Harness.payment(i));
+    }
+    Completion<Void> flushed = tracker.flush();
+    harness.scheduler.advance(100, TimeUnit.MILLISECONDS);
+    assertThat(sink.inner.requests()).isEmpty();
+    assertThat(flushed.isDone()).isFalse();
+    sink.answer();
+    harness.scheduler.advance(1, TimeUnit.MILLISECONDS);
+    assertThat(sink.inner.storedRecords())
+        .singleElement()
+        .satisfies(r -> assertThat(KplRecords.isAggregated(r.record().data())).isTrue());
+    assertThat(flushed.isDone()).isTrue();
+  }
+
+  @Test
+  void withoutAShardMapEventsLeaveUnaggregatedAfterTheFirstShardMapWait() {
     SlowListing sink = new SlowListing();
     Harness harness = new Harness();
     Tracker tracker = harness.start(harness.builder().sink(sink));
     for (int i = 0; i < 3; i++) {
       tracker.log(Harness.payment(i));
     }
-    harness.scheduler.advance(499, TimeUnit.MILLISECONDS);
+    long waitMillis = TimeUnit.NANOSECONDS.toMillis(Pipeline.FIRST_SHARD_MAP_WAIT_NANOS);
+    assertThat(waitMillis).isEqualTo(5_000);
+    harness.scheduler.advance(waitMillis - 1, TimeUnit.MILLISECONDS);
     assertThat(sink.inner.requests()).isEmpty();
     harness.scheduler.advance(2, TimeUnit.MILLISECONDS);
-    assertThat(sink.inner.storedRecords()).hasSize(3);
+    assertThat(sink.inner.storedRecords())
+        .hasSize(3)
+        .allSatisfy(r -> assertThat(KplRecords.isAggregated(r.record().data())).isFalse());
   }
 }

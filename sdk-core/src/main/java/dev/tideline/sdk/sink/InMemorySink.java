@@ -42,14 +42,17 @@ public final class InMemorySink implements RecordSink {
       this.sequenceNumber = sequenceNumber;
     }
 
+    /** The record as the tracker sent it. */
     public SinkRecord record() {
       return record;
     }
 
+    /** The shard it was routed to. */
     public String shardId() {
       return shardId;
     }
 
+    /** The sequence number it was given. */
     public String sequenceNumber() {
       return sequenceNumber;
     }
