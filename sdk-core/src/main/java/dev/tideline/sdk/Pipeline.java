@@ -314,7 +314,8 @@ final class Pipeline {
     metrics.accepted.increment();
     metrics.bytesAccepted.add(accepted.body.length);
     metrics.type(accepted.eventType).accepted.increment();
-    if (drainScheduled.compareAndSet(false, true)) {
+    // Read before the CAS: while a drain is pending, logging threads only read the flag.
+    if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
       submit(this::drain, 0);
     }
     return LogOutcome.ACCEPTED;
@@ -865,9 +866,21 @@ final class Pipeline {
     metrics.putPayloadUnits.add(
         (record.billedSize + TrackerMetrics.PUT_PAYLOAD_UNIT_BYTES - 1)
             / TrackerMetrics.PUT_PAYLOAD_UNIT_BYTES);
+    String runType = null;
+    int runLength = 0;
     for (TrackedEvent event : record.events) {
       metrics.latency((now - event.acceptedNanos) / 1000);
-      metrics.type(event.eventType).sent.increment();
+      if (!event.eventType.equals(runType)) {
+        if (runType != null) {
+          metrics.type(runType).sent.add(runLength);
+        }
+        runType = event.eventType;
+        runLength = 0;
+      }
+      runLength++;
+    }
+    if (runType != null) {
+      metrics.type(runType).sent.add(runLength);
     }
     release(record.events);
     if (listener != NoopListener.INSTANCE) {
