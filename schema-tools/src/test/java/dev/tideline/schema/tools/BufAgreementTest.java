@@ -32,8 +32,8 @@ class BufAgreementTest {
     Path after = dir.resolve("after");
     for (int i = 0; i < Fixtures.PROTOBUF.size(); i++) {
       Fixture fixture = Fixtures.PROTOBUF.get(i);
-      Fixture.write(before.resolve(file(i)), renamed(fixture.before, i));
-      Fixture.write(after.resolve(file(i)), renamed(fixture.after, i));
+      Fixture.write(before.resolve(file(i)), Fixture.batchCopy(fixture.before, i));
+      Fixture.write(after.resolve(file(i)), Fixture.batchCopy(fixture.after, i));
     }
     reported = Buf.breaking(before, after);
   }
@@ -71,10 +71,6 @@ class BufAgreementTest {
   }
 
   private static String file(int i) {
-    return "f" + i + "/event.proto";
-  }
-
-  private static String renamed(String proto, int i) {
-    return proto.replace("package fixture.", "package f" + i + ".");
+    return Fixture.batchFile(i);
   }
 }

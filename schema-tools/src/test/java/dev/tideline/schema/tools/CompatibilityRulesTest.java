@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,9 +31,8 @@ class CompatibilityRulesTest {
 
   @ParameterizedTest(name = "{0}, checked {1}, reports exactly the expected rule ids")
   @MethodSource("rows")
-  void reportsExactlyTheExpectedRuleIds(
-      Fixture fixture, CompatibilityMode mode, @TempDir Path dir) {
-    CompatibilityResult result = check(fixture, mode, dir);
+  void reportsExactlyTheExpectedRuleIds(Fixture fixture, CompatibilityMode mode) {
+    CompatibilityResult result = check(fixture, mode);
 
     assertThat(result.ruleIds())
         .as(result.violations().toString())
@@ -54,7 +55,7 @@ class CompatibilityRulesTest {
   }
 
   @Test
-  void refusesTheTwoChangesConfluentsProtobufCheckerAllows(@TempDir Path dir) {
+  void refusesTheTwoChangesConfluentsProtobufCheckerAllows() {
     Fixture fieldDeleted = Fixtures.PROTOBUF.get(0);
     Fixture enumValueRemoved =
         Fixtures.PROTOBUF.stream()
@@ -62,15 +63,20 @@ class CompatibilityRulesTest {
             .findFirst()
             .orElseThrow();
 
-    assertThat(check(fieldDeleted, CompatibilityMode.BACKWARD, dir.resolve("a")).ruleIds())
+    assertThat(check(fieldDeleted, CompatibilityMode.BACKWARD).ruleIds())
         .contains("FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED");
-    assertThat(check(enumValueRemoved, CompatibilityMode.BACKWARD, dir.resolve("b")).ruleIds())
+    assertThat(check(enumValueRemoved, CompatibilityMode.BACKWARD).ruleIds())
         .contains("ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED");
   }
 
   @Test
   void aViolationNamesTheSchemaThePathAndWhatToDo(@TempDir Path dir) {
-    CompatibilityResult result = check(Fixtures.PROTOBUF.get(0), CompatibilityMode.BACKWARD, dir);
+    List<Path> dirs = Fixtures.PROTOBUF.get(0).write(dir);
+    CompatibilityResult result =
+        CompatibilityChecker.check(
+            SchemaSet.load("before", List.of(dirs.get(0)), PROTOC),
+            SchemaSet.load("after", List.of(dirs.get(1)), PROTOC),
+            CompatibilityMode.BACKWARD);
 
     assertThat(result.violations())
         .anySatisfy(
@@ -86,15 +92,46 @@ class CompatibilityRulesTest {
             });
   }
 
-  /** Each fixture is compiled once and checked in every mode. */
+  /**
+   * All protobuf fixtures are compiled in one protoc run per side (fixture i as {@code
+   * f<i>/event.proto}, package {@code f<i>}), then each is checked as a set of its own file.
+   */
+  @TempDir static Path batch;
+
+  static SchemaSet allBefore;
+  static SchemaSet allAfter;
+
+  @BeforeAll
+  static void compileEveryProtobufFixtureOncePerSide() {
+    for (int i = 0; i < Fixtures.PROTOBUF.size(); i++) {
+      Fixture fixture = Fixtures.PROTOBUF.get(i);
+      Fixture.write(
+          batch.resolve("before").resolve(Fixture.batchFile(i)),
+          Fixture.batchCopy(fixture.before, i));
+      Fixture.write(
+          batch.resolve("after").resolve(Fixture.batchFile(i)),
+          Fixture.batchCopy(fixture.after, i));
+    }
+    allBefore = SchemaSet.load("before", List.of(batch.resolve("before")), PROTOC);
+    allAfter = SchemaSet.load("after", List.of(batch.resolve("after")), PROTOC);
+  }
+
+  /** Each Avro fixture is loaded once and checked in every mode. */
   private static final Map<Fixture, List<SchemaSet>> LOADED = new ConcurrentHashMap<>();
 
-  static CompatibilityResult check(Fixture fixture, CompatibilityMode mode, Path dir) {
+  static CompatibilityResult check(Fixture fixture, CompatibilityMode mode) {
+    int i = Fixtures.PROTOBUF.indexOf(fixture);
     List<SchemaSet> sets =
         LOADED.computeIfAbsent(
             fixture,
             f -> {
-              List<Path> dirs = f.write(dir);
+              if (i >= 0) {
+                Set<String> own = Set.of(Fixture.batchFile(i));
+                return List.of(
+                    SchemaSet.of("before", allBefore.descriptors(), own, Map.of()),
+                    SchemaSet.of("after", allAfter.descriptors(), own, Map.of()));
+              }
+              List<Path> dirs = f.write(batch.resolve("avro" + Fixtures.AVRO.indexOf(f)));
               return List.of(
                   SchemaSet.load("before", List.of(dirs.get(0)), PROTOC),
                   SchemaSet.load("after", List.of(dirs.get(1)), PROTOC));

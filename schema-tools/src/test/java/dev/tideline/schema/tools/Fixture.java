@@ -122,6 +122,16 @@ final class Fixture {
         : "syntax = \"proto3\";\npackage fixture.v1;\n\n" + body + "\n";
   }
 
+  /** Where fixture i goes when all protobuf fixtures are compiled together. */
+  static String batchFile(int i) {
+    return "f" + i + "/event.proto";
+  }
+
+  /** A fixture's proto text with its package renamed from fixture to f<i>, for batches. */
+  static String batchCopy(String proto, int i) {
+    return proto.replace("package fixture.", "package f" + i + ".");
+  }
+
   static Set<String> sorted(Set<String> ids) {
     return new TreeSet<>(ids);
   }
