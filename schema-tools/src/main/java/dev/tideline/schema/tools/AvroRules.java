@@ -12,7 +12,7 @@ import org.apache.avro.SchemaCompatibility.Incompatibility;
 
 /**
  * The Avro rules: Avro's own {@link SchemaCompatibility} (its incompatibility types are the rule
- * ids, for example READER_FIELD_MISSING_DEFAULT_VALUE), plus three of ours that it lets pass:
+ * ids, for example READER_FIELD_MISSING_DEFAULT_VALUE), plus rules of ours for what it lets pass:
  * FIELD_RENAMED_WITHOUT_ALIAS and SCHEMA_RENAMED_WITHOUT_ALIAS (a field with a default silently
  * reads the default instead of the renamed data), ENUM_SYMBOL_REMOVED (a reader with an enum
  * default silently maps the removed symbol to it; BACKWARD) and SCHEMA_NO_DELETE (BACKWARD).
