@@ -46,6 +46,8 @@ final class Pipeline {
 
   private static final long MIN_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
+  private static final long SHARD_MAP_LOAD_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
   private static final long SHARD_MAP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /**
@@ -115,6 +117,7 @@ final class Pipeline {
   // Worker-owned state.
   private ShardMap shardMap;
   private boolean shardMapLoading;
+  private long shardMapLoadStartedNanos;
   private long shardMapNextLoadNanos;
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
   private final List<Lane> laneOrder = new ArrayList<>();
@@ -444,6 +447,11 @@ final class Pipeline {
     if (auditPeriodNanos > 0 && now >= nextAuditNanos && !closing) {
       nextAuditNanos = now + auditPeriodNanos;
       emitAudit();
+    }
+    if (shardMapLoading && now - shardMapLoadStartedNanos >= SHARD_MAP_LOAD_TIMEOUT_NANOS) {
+      // A sink that never answers must not freeze the map: ask again (a late answer still counts).
+      logOnce("shards-hung", "ListShards did not answer within 30 s; asking again");
+      shardMapLoading = false;
     }
     if (!shardMapLoading && now >= shardMapNextLoadNanos) {
       loadShardMap();
@@ -960,6 +968,7 @@ final class Pipeline {
       return;
     }
     shardMapLoading = true;
+    shardMapLoadStartedNanos = clock.nanoTime();
     Completion<List<Shard>> call;
     try {
       call = sink.listShards(streamName);
@@ -1111,7 +1120,9 @@ final class Pipeline {
     if (oldestQueued != Long.MAX_VALUE && awaitingFirstShardMap(now)) {
       next = Math.min(next, oldestQueued + Math.max(lingerNanos, FIRST_SHARD_MAP_WAIT_NANOS));
     }
-    if (!shardMapLoading) {
+    if (shardMapLoading) {
+      next = Math.min(next, shardMapLoadStartedNanos + SHARD_MAP_LOAD_TIMEOUT_NANOS);
+    } else {
       next = Math.min(next, shardMapNextLoadNanos);
     }
     if (auditPeriodNanos > 0 && !closing) {
