@@ -1,75 +1,157 @@
 package dev.tideline.samples;
 
+import dev.tideline.events.v1.Click;
+import dev.tideline.events.v1.Login;
+import dev.tideline.events.v1.Payment;
+import dev.tideline.events.v1.ScreenView;
+import dev.tideline.proto.v1.Context;
+import dev.tideline.proto.v1.Platform;
+import dev.tideline.schema.SchemaRegistry;
+import dev.tideline.sdk.Tracker;
+import dev.tideline.sdk.TrackerMetrics;
+import dev.tideline.sdk.kinesis.KinesisSink;
 import dev.tideline.testing.kinesis.LocalKinesisServer;
 import dev.tideline.testing.kinesis.LocalKinesisStream;
+import dev.tideline.validator.Reports;
+import dev.tideline.validator.Tally;
+import dev.tideline.validator.ValidationReport;
+import dev.tideline.validator.Validator;
+import dev.tideline.validator.source.KinesisStreamReader;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
- * The end-to-end demo on the local Kinesis: starts the server, creates a stream, puts a record and
- * reads it back.
+ * The end-to-end demo on the local Kinesis: a backend logs clicks, screens, logins and payments
+ * through the SDK (KPL-aggregated records, batched PutRecords), then the validator reads the stream
+ * back, checks every event against its schema, and writes console, JSON and HTML reports.
  *
- * <p>Run it with {@code ./mvnw -B -q -Pdemo -DskipTests package}. It grows with the product: the
- * SDK logging events and the validator reporting on them come next.
+ * <p>Run it with {@code ./mvnw -B -q -Pdemo -DskipTests package}; reports land in {@code
+ * samples/target/demo-report.html} and {@code .json} (the folder is the first argument).
  */
 public final class Demo {
   static final String STREAM = "tideline-demo";
+
+  /** Events the demo logs; a few payments break the currency rule on purpose. */
+  static final int EVENTS = 20_000;
+
+  static final int INVALID_PAYMENTS = 4;
 
   private Demo() {}
 
   public static void main(String[] args) throws Exception {
     try (LocalKinesisServer server = LocalKinesisServer.start()) {
-      run(server, System.out);
+      run(server, Paths.get(args.length > 0 ? args[0] : "target"), System.out);
     }
   }
 
-  /** Runs the demo against a server and returns the records it read back. */
-  static List<String> run(LocalKinesisServer server, PrintStream out) {
+  /** Runs the demo against a server, writes the reports into {@code reportDir}, returns them. */
+  static ValidationReport run(LocalKinesisServer server, Path reportDir, PrintStream out)
+      throws IOException, InterruptedException {
     out.println("Tideline demo");
-    out.println("  local Kinesis (kinesis-mock) listening on " + server.httpEndpoint());
+    out.println("  local Kinesis (kinesis-mock) on " + server.httpEndpoint());
     LocalKinesisStream stream = server.createStream(STREAM + "-" + System.nanoTime(), 2);
-    out.println("  created stream " + stream.name() + " with " + stream.shardCount() + " shards");
+    out.println("  stream " + stream.name() + ", " + stream.shardCount() + " shards");
 
-    KinesisClient kinesis = server.client();
-    String payload = "hello from Tideline";
-    PutRecordResponse put =
-        kinesis.putRecord(
-            b ->
-                b.streamName(stream.name())
-                    .partitionKey("demo")
-                    .data(SdkBytes.fromUtf8String(payload)));
-    out.println(
-        "  put 1 record into " + put.shardId() + " (sequence " + put.sequenceNumber() + ")");
-
-    List<String> read = new ArrayList<>();
-    for (Shard shard : kinesis.listShards(b -> b.streamName(stream.name())).shards()) {
-      String iterator =
-          kinesis
-              .getShardIterator(
-                  b ->
-                      b.streamName(stream.name())
-                          .shardId(shard.shardId())
-                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-              .shardIterator();
-      for (Record record : kinesis.getRecords(b -> b.shardIterator(iterator)).records()) {
-        String data = record.data().asString(StandardCharsets.UTF_8);
-        read.add(data);
-        out.println("  read back from " + shard.shardId() + ": \"" + data + "\"");
-      }
+    KinesisAsyncClient kinesis =
+        server
+            .asyncClientBuilder()
+            .overrideConfiguration(KinesisSink.recommendedClientConfiguration())
+            .build();
+    Tracker tracker =
+        Tracker.builder()
+            .streamName(stream.name())
+            .sink(KinesisSink.create(kinesis))
+            .context(
+                Context.newBuilder()
+                    .setAppId("demo-shop")
+                    .setAppVersion("1.4.2")
+                    .setPlatform(Platform.JVM)
+                    .setHost("checkout-1")
+                    .build())
+            .build();
+    long started = System.nanoTime();
+    for (int i = 0; i < EVENTS; i++) {
+      tracker.log(event(i));
     }
-    server.deleteStream(stream.name());
+    if (!tracker.close(60, TimeUnit.SECONDS).await(60, TimeUnit.SECONDS)) {
+      out.println("  the tracker did not finish sending within 60 s");
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    kinesis.close();
+    TrackerMetrics metrics = tracker.metrics();
+    out.printf(
+        "  SDK: %,d events logged, %,d sent in %,d Kinesis records (%,d PutRecords calls,"
+            + " %.0f events per record) in %,d ms%n",
+        metrics.eventsAccepted(),
+        metrics.eventsSent(),
+        metrics.recordsSent(),
+        metrics.putRecordsCalls(),
+        metrics.eventsPerRecord(),
+        millis);
+
+    SchemaRegistry registry = SchemaRegistry.fromClasspath();
+    Validator validator = Validator.builder(registry).build();
+    Tally tally = Tally.create();
+    KinesisStreamReader reader =
+        KinesisStreamReader.builder(server.client(), stream.name()).getRecordsPerSecond(5).build();
+    reader.read(
+        record ->
+            tally.add(
+                validator.validate(
+                    record.data(),
+                    record.partitionKey(),
+                    record.arrivalTime(),
+                    record.shardRange())));
+    ValidationReport report = tally.report("stream " + stream.name() + " (local Kinesis)", false);
     out.println();
-    out.println(
-        "Coming next: the SDK logging typed events in KPL-aggregated records, and the validator"
-            + " counting and checking them (see the open issues).");
-    return read;
+    out.println(Reports.console(report));
+
+    Files.createDirectories(reportDir);
+    Path html = reportDir.resolve("demo-report.html");
+    Path json = reportDir.resolve("demo-report.json");
+    Files.write(html, Reports.html(report).getBytes(StandardCharsets.UTF_8));
+    Files.write(json, Reports.json(report).getBytes(StandardCharsets.UTF_8));
+    out.println("Reports: " + html.toAbsolutePath() + " and " + json.getFileName());
+    server.deleteStream(stream.name());
+    return report;
+  }
+
+  /**
+   * A mixed workload. Events 2,500, 7,500, 12,500 and 17,500 are payments in a lower-case currency,
+   * which the Payment schema's rule refuses: {@link #INVALID_PAYMENTS}.
+   */
+  static Object event(int i) {
+    switch (i % 10) {
+      case 0:
+        return Payment.newBuilder()
+            .setOrderId(String.format("order-%06d", i))
+            .setAmountMinor(100 + i)
+            .setCurrency(i % 5_000 == 2_500 ? "eur" : "EUR")
+            .setMethod(Payment.Method.CARD)
+            .setStatus(Payment.Status.CAPTURED)
+            .build();
+      case 1:
+        return Login.newBuilder().setMethod(Login.Method.PASSWORD).setSuccess(i % 7 != 0).build();
+      case 2:
+      case 3:
+      case 4:
+        return Click.newBuilder()
+            .setElementId("button-" + (i % 40))
+            .setScreenName("checkout")
+            .setX(i % 300)
+            .setY(i % 500)
+            .build();
+      default:
+        return ScreenView.newBuilder()
+            .setScreenName("screen-" + (i % 12))
+            .setLoadTimeMs(i % 900)
+            .build();
+    }
   }
 }
