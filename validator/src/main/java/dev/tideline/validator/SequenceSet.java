@@ -10,26 +10,44 @@ import java.util.TreeMap;
  * sequences take one entry. Not thread-safe.
  */
 final class SequenceSet {
-  private final TreeMap<Long, Long> intervals = new TreeMap<>();
+  /** Interval start → {end}; the end is mutable so extending an interval needs no map write. */
+  private final TreeMap<Long, long[]> intervals = new TreeMap<>();
+
   private long size;
+  // The interval the last add touched, and the start of the interval after it (or MAX_VALUE):
+  // a producer's sequences mostly arrive in order, so most adds extend it without a map lookup.
+  private long[] last;
+  private long nextStart = Long.MAX_VALUE;
 
   /** Adds a sequence; false if it was already there. */
   boolean add(long sequence) {
-    Map.Entry<Long, Long> below = intervals.floorEntry(sequence);
-    if (below != null && below.getValue() >= sequence) {
+    if (last != null && sequence == last[0] + 1 && sequence + 1 < nextStart) {
+      last[0] = sequence;
+      size++;
+      return true;
+    }
+    boolean added = addSlowly(sequence);
+    Map.Entry<Long, long[]> at = intervals.floorEntry(sequence);
+    last = at.getValue();
+    Long next = intervals.higherKey(at.getKey());
+    nextStart = next == null ? Long.MAX_VALUE : next;
+    return added;
+  }
+
+  private boolean addSlowly(long sequence) {
+    Map.Entry<Long, long[]> below = intervals.floorEntry(sequence);
+    if (below != null && below.getValue()[0] >= sequence) {
       return false;
     }
-    long start = sequence;
-    long end = sequence;
-    if (below != null && below.getValue() == sequence - 1) {
-      start = below.getKey();
+    long[] above = intervals.get(sequence + 1);
+    if (below != null && below.getValue()[0] == sequence - 1) {
+      below.getValue()[0] = above != null ? above[0] : sequence;
+    } else {
+      intervals.put(sequence, new long[] {above != null ? above[0] : sequence});
     }
-    Long aboveEnd = intervals.get(sequence + 1);
-    if (aboveEnd != null) {
-      end = aboveEnd;
+    if (above != null) {
       intervals.remove(sequence + 1);
     }
-    intervals.put(start, end);
     size++;
     return true;
   }
@@ -47,18 +65,18 @@ final class SequenceSet {
   }
 
   long last() {
-    return intervals.lastEntry().getValue();
+    return intervals.lastEntry().getValue()[0];
   }
 
   /** The missing ranges between the first and the last sequence, as [from, to] pairs. */
   List<long[]> gaps() {
     List<long[]> gaps = new ArrayList<>();
     Long previousEnd = null;
-    for (Map.Entry<Long, Long> interval : intervals.entrySet()) {
+    for (Map.Entry<Long, long[]> interval : intervals.entrySet()) {
       if (previousEnd != null) {
         gaps.add(new long[] {previousEnd + 1, interval.getKey() - 1});
       }
-      previousEnd = interval.getValue();
+      previousEnd = interval.getValue()[0];
     }
     return gaps;
   }
@@ -71,17 +89,17 @@ final class SequenceSet {
   /** How many members fall in [from, to]. */
   long countIn(long from, long to) {
     long count = 0;
-    Map.Entry<Long, Long> start = intervals.floorEntry(from);
+    Map.Entry<Long, long[]> start = intervals.floorEntry(from);
     Long key = start != null ? start.getKey() : intervals.ceilingKey(from);
     if (key == null) {
       return 0;
     }
-    for (Map.Entry<Long, Long> interval : intervals.tailMap(key, true).entrySet()) {
+    for (Map.Entry<Long, long[]> interval : intervals.tailMap(key, true).entrySet()) {
       if (interval.getKey() > to) {
         break;
       }
       long lo = Math.max(from, interval.getKey());
-      long hi = Math.min(to, interval.getValue());
+      long hi = Math.min(to, interval.getValue()[0]);
       if (hi >= lo) {
         count += hi - lo + 1;
       }

@@ -10,7 +10,6 @@ import dev.tideline.proto.v1.Envelope;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -41,6 +40,7 @@ public final class Tally {
   /** The event type of the SDK's own delivery audit records. */
   public static final String AUDIT_EVENT_TYPE = "tideline.events.v1.ProducerAudit";
 
+  static final long HOUR_MS = Duration.ofHours(1).toMillis();
   static final long HOT_MS = Duration.ofMinutes(1).toMillis();
   static final long WARM_MS = Duration.ofHours(1).toMillis();
   static final long COLD_MS = Duration.ofHours(6).toMillis();
@@ -70,7 +70,7 @@ public final class Tally {
 
   private final Map<RowKey, Counts> byEventHour = new HashMap<>();
   private final Map<RowKey, Counts> byArrivalHour = new HashMap<>();
-  private final Map<String, TypeCounts> byType = new TreeMap<>();
+  private final Map<String, TypeCounts> byType = new HashMap<>();
   private final LatenessCounts lateness = new LatenessCounts();
   private final LatenessCounts rawLateness = new LatenessCounts();
   private final Map<RowKey, long[]> completeness = new HashMap<>();
@@ -83,6 +83,7 @@ public final class Tally {
     this.seen =
         Caffeine.newBuilder()
             .maximumSize(dedupWindow)
+            .initialCapacity((int) Math.min(dedupWindow, 1 << 16))
             .executor(Runnable::run)
             .removalListener(
                 (ByteString key, Boolean value, RemovalCause cause) -> {
@@ -133,12 +134,13 @@ public final class Tally {
       }
       return;
     }
+    long arrivalMs = arrival.toEpochMilli();
     for (ValidatedEvent event : result.events()) {
-      add(event);
+      add(event, arrivalMs);
     }
   }
 
-  private void add(ValidatedEvent event) {
+  private void add(ValidatedEvent event, long arrivalMs) {
     events++;
     Envelope envelope = event.envelope();
     boolean duplicate = false;
@@ -148,8 +150,9 @@ public final class Tally {
     if (duplicate) {
       duplicates++;
     }
-    String reason = event.isValid() ? null : event.reason().id();
-    if (event.isValid()) {
+    boolean isValid = event.isValid();
+    String reason = isValid ? null : event.reason().id();
+    if (isValid) {
       valid++;
     } else {
       invalidByReason.merge(reason, 1L, Long::sum);
@@ -160,34 +163,44 @@ public final class Tally {
     String type = envelope == null ? "(unreadable)" : envelope.getEventType();
     String platform = envelope == null ? "" : envelope.getContext().getPlatform().name();
     String appVersion = envelope == null ? "" : envelope.getContext().getAppVersion();
-    Instant arrival = event.arrivalTime();
+    long eventUs = envelope == null ? 0 : envelope.getEventTimeUs();
     long latenessMs = -1;
-    long rawLatenessMs = -1;
-    boolean timed = event.isValid() && !duplicate && event.eventTime() != null;
+    boolean timed = isValid && !duplicate && eventUs > 0;
     if (timed) {
-      latenessMs = Math.max(0, event.lateness().toMillis());
-      rawLatenessMs = Math.max(0, Duration.between(event.eventTime(), arrival).toMillis());
+      long sentUs = envelope.getSentTimeUs();
+      long eventMs = Math.floorDiv(eventUs, 1000L);
+      // Skew correction: arrival − (sent − event), both read on the producer's clock.
+      long correctedMs =
+          sentUs > 0 && sentUs >= eventUs ? arrivalMs - (sentUs - eventUs) / 1000L : eventMs;
+      latenessMs = Math.max(0, arrivalMs - correctedMs);
       lateness.record(latenessMs);
-      rawLateness.record(rawLatenessMs);
+      rawLateness.record(Math.max(0, arrivalMs - eventMs));
     }
-    TypeCounts typeCounts = byType.computeIfAbsent(type, t -> new TypeCounts());
+    TypeCounts typeCounts = byType.get(type);
+    if (typeCounts == null) {
+      typeCounts = new TypeCounts();
+      byType.put(type, typeCounts);
+    }
     typeCounts.counts.add(reason, duplicate, latenessMs);
     if (timed) {
       typeCounts.lateness.record(latenessMs);
     }
-    RowKey arrivalKey = new RowKey(hour(arrival), type, platform, appVersion);
-    byArrivalHour.computeIfAbsent(arrivalKey, k -> new Counts()).add(reason, duplicate, latenessMs);
-    Instant eventTime = event.eventTime();
-    if (envelope != null && eventTime != null) {
-      Instant hour = eventTime.truncatedTo(ChronoUnit.HOURS);
-      RowKey eventKey = new RowKey(hour.toString(), type, platform, appVersion);
-      byEventHour.computeIfAbsent(eventKey, k -> new Counts()).add(reason, duplicate, latenessMs);
+    long arrivalHour = Math.floorDiv(arrivalMs, HOUR_MS);
+    count(byArrivalHour, new RowKey(arrivalHour, type, platform, appVersion))
+        .add(reason, duplicate, latenessMs);
+    if (eventUs > 0) {
+      long eventHour = Math.floorDiv(eventUs, HOUR_MS * 1000L);
+      count(byEventHour, new RowKey(eventHour, type, platform, appVersion))
+          .add(reason, duplicate, latenessMs);
       if (timed) {
-        long[] counts =
-            completeness.computeIfAbsent(
-                new RowKey(hour.toString(), type, "", ""), k -> new long[1 + CHECKPOINT_MS.length]);
+        RowKey key = new RowKey(eventHour, type, "", "");
+        long[] counts = completeness.get(key);
+        if (counts == null) {
+          counts = new long[1 + CHECKPOINT_MS.length];
+          completeness.put(key, counts);
+        }
         counts[0]++;
-        long afterHourEnd = Duration.between(hour.plus(Duration.ofHours(1)), arrival).toMillis();
+        long afterHourEnd = arrivalMs - (eventHour + 1) * HOUR_MS;
         for (int i = 0; i < CHECKPOINT_MS.length; i++) {
           if (afterHourEnd <= CHECKPOINT_MS[i]) {
             counts[i + 1]++;
@@ -196,10 +209,13 @@ public final class Tally {
       }
     }
     if (envelope != null && envelope.getProducerId().size() == 16 && envelope.getSequence() != 0) {
-      ProducerState producer =
-          producers.computeIfAbsent(envelope.getProducerId(), p -> new ProducerState());
-      producer.add(type, envelope.getSequence(), duplicate);
-      if (!duplicate && event.isValid() && AUDIT_EVENT_TYPE.equals(type)) {
+      ProducerState producer = producers.get(envelope.getProducerId());
+      if (producer == null) {
+        producer = new ProducerState();
+        producers.put(envelope.getProducerId(), producer);
+      }
+      producer.add(type, envelope.getSequence());
+      if (!duplicate && isValid && AUDIT_EVENT_TYPE.equals(type)) {
         try {
           producer.audits.add(ProducerAudit.parseFrom(envelope.getPayload()));
         } catch (InvalidProtocolBufferException e) {
@@ -207,6 +223,15 @@ public final class Tally {
         }
       }
     }
+  }
+
+  private static Counts count(Map<RowKey, Counts> rows, RowKey key) {
+    Counts counts = rows.get(key);
+    if (counts == null) {
+      counts = new Counts();
+      rows.put(key, counts);
+    }
+    return counts;
   }
 
   private void countViolation(String eventType, String eventId, Violation violation) {
@@ -235,10 +260,6 @@ public final class Tally {
     return events - valid;
   }
 
-  private static String hour(Instant instant) {
-    return instant.truncatedTo(ChronoUnit.HOURS).toString();
-  }
-
   /**
    * The report of what was counted so far.
    *
@@ -262,7 +283,7 @@ public final class Tally {
             firstArrival == null ? null : firstArrival.toString(),
             lastArrival == null ? null : lastArrival.toString());
     List<ValidationReport.TypeSummary> types = new ArrayList<>();
-    for (Map.Entry<String, TypeCounts> entry : byType.entrySet()) {
+    for (Map.Entry<String, TypeCounts> entry : new TreeMap<>(byType).entrySet()) {
       Counts c = entry.getValue().counts;
       types.add(
           new ValidationReport.TypeSummary(
@@ -286,7 +307,7 @@ public final class Tally {
       }
       complete.add(
           new ValidationReport.Completeness(
-              entry.getKey().hour, entry.getKey().eventType, counts[0], arrived, share));
+              entry.getKey().hourText(), entry.getKey().eventType, counts[0], arrived, share));
     }
     List<ValidationReport.ViolationSummary> summaries = new ArrayList<>();
     for (Map.Entry<ViolationKey, ViolationCounts> entry : violations.entrySet()) {
@@ -358,7 +379,7 @@ public final class Tally {
       Counts c = entry.getValue();
       rows.add(
           new ValidationReport.Row(
-              key.hour,
+              key.hourText(),
               key.eventType,
               key.platform,
               key.appVersion,
@@ -396,16 +417,24 @@ public final class Tally {
   }
 
   private static final class RowKey implements Comparable<RowKey> {
-    final String hour;
+    final long hour;
     final String eventType;
     final String platform;
     final String appVersion;
+    private final int hash;
 
-    RowKey(String hour, String eventType, String platform, String appVersion) {
+    RowKey(long hour, String eventType, String platform, String appVersion) {
       this.hour = hour;
       this.eventType = eventType;
       this.platform = platform;
       this.appVersion = appVersion;
+      this.hash =
+          ((Long.hashCode(hour) * 31 + eventType.hashCode()) * 31 + platform.hashCode()) * 31
+              + appVersion.hashCode();
+    }
+
+    String hourText() {
+      return Instant.ofEpochSecond(hour * 3600L).toString();
     }
 
     @Override
@@ -414,7 +443,8 @@ public final class Tally {
         return false;
       }
       RowKey other = (RowKey) o;
-      return hour.equals(other.hour)
+      return hour == other.hour
+          && hash == other.hash
           && eventType.equals(other.eventType)
           && platform.equals(other.platform)
           && appVersion.equals(other.appVersion);
@@ -422,12 +452,12 @@ public final class Tally {
 
     @Override
     public int hashCode() {
-      return Objects.hash(hour, eventType, platform, appVersion);
+      return hash;
     }
 
     @Override
     public int compareTo(RowKey o) {
-      int c = hour.compareTo(o.hour);
+      int c = Long.compare(hour, o.hour);
       if (c == 0) {
         c = eventType.compareTo(o.eventType);
       }
@@ -541,17 +571,22 @@ public final class Tally {
 
   private static final class ProducerState {
     final SequenceSet sequences = new SequenceSet();
-    final Map<String, SequenceSet> byType = new TreeMap<>();
+    final Map<String, SequenceSet> byType = new HashMap<>();
     final List<ProducerAudit> audits = new ArrayList<>();
     long events;
     long repeats;
 
-    void add(String type, long sequence, boolean duplicate) {
+    void add(String type, long sequence) {
       events++;
       if (!sequences.add(sequence)) {
         repeats++;
       }
-      byType.computeIfAbsent(type, t -> new SequenceSet()).add(sequence);
+      SequenceSet ofType = byType.get(type);
+      if (ofType == null) {
+        ofType = new SequenceSet();
+        byType.put(type, ofType);
+      }
+      ofType.add(sequence);
     }
 
     ValidationReport.Producer report(String producerId) {

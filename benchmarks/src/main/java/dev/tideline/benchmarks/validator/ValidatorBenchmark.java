@@ -1,0 +1,192 @@
+package dev.tideline.benchmarks.validator;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FileDescriptor;
+import com.google.protobuf.DynamicMessage;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tideline.events.v1.ScreenView;
+import dev.tideline.proto.kpl.AggregatedRecord;
+import dev.tideline.proto.kpl.Record;
+import dev.tideline.proto.v1.CatalogEntry;
+import dev.tideline.proto.v1.Context;
+import dev.tideline.proto.v1.Envelope;
+import dev.tideline.proto.v1.Platform;
+import dev.tideline.proto.v1.SchemaFormat;
+import dev.tideline.schema.SchemaRegistry;
+import dev.tideline.validator.RecordResult;
+import dev.tideline.validator.Tally;
+import dev.tideline.validator.ValidationReport;
+import dev.tideline.validator.Validator;
+import dev.tideline.wire.KplRecords;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The validator's full path (deaggregate, decode, validate, count) against the bare decode of the
+ * same events (envelope parse plus DynamicMessage parse of the payload), on about 200-byte events
+ * in KPL aggregates of 100. Every event is valid, and setup checks it. Scores are per event.
+ *
+ * <p>Run: {@code java -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes"
+ * org.openjdk.jmh.Main ValidatorBenchmark}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class ValidatorBenchmark {
+  static final int EVENTS_PER_RECORD = 100;
+  static final int RECORDS = 100;
+  static final int EVENTS = EVENTS_PER_RECORD * RECORDS;
+
+  private Validator validator;
+  private Descriptor screenView;
+  private final List<byte[]> records = new ArrayList<>();
+  private final List<ByteString> envelopes = new ArrayList<>();
+  private Instant arrival;
+  private int envelopeBytes;
+
+  @Setup
+  public void setUp() throws Exception {
+    SchemaRegistry registry = SchemaRegistry.fromClasspath();
+    validator = Validator.builder(registry).build();
+    CatalogEntry entry = registry.forClass(ScreenView.class);
+    screenView = descriptor(entry);
+    arrival = Instant.parse("2026-11-25T15:30:00Z");
+    long eventMicros = arrival.minusSeconds(20).toEpochMilli() * 1000;
+    long sequence = 0;
+    for (int r = 0; r < RECORDS; r++) {
+      AggregatedRecord.Builder aggregate =
+          AggregatedRecord.newBuilder().addPartitionKeyTable("device-" + r);
+      for (int e = 0; e < EVENTS_PER_RECORD; e++) {
+        sequence++;
+        Envelope envelope =
+            Envelope.newBuilder()
+                .setEventId(id(7, sequence))
+                .setEventType(entry.getEventType())
+                .setFormat(SchemaFormat.PROTOBUF)
+                .setSchemaId(entry.getSchemaId())
+                .setEventTimeUs(eventMicros + sequence)
+                .setSentTimeUs(eventMicros + 1_000_000)
+                .setProducerId(id(r, 0))
+                .setSequence(sequence)
+                .setContext(
+                    Context.newBuilder()
+                        .setAppVersion("4.12.0")
+                        .setPlatform(Platform.ANDROID)
+                        .setSessionId("s-" + r))
+                .setPayload(
+                    ScreenView.newBuilder()
+                        .setScreenName("product_detail")
+                        .setScreenClass("com.example.shop.ProductDetailActivity")
+                        .setPreviousScreen("search_results")
+                        .setLoadTimeMs(137)
+                        .build()
+                        .toByteString())
+                .build();
+        envelopes.add(envelope.toByteString());
+        envelopeBytes += envelope.getSerializedSize();
+        aggregate.addRecords(
+            Record.newBuilder().setPartitionKeyIndex(0).setData(envelope.toByteString()));
+      }
+      records.add(KplRecords.encode(aggregate.build()));
+    }
+    ValidationReport report = fullPathReport();
+    if (report.totals.valid != EVENTS || report.totals.invalid != 0) {
+      throw new IllegalStateException(
+          "benchmark inputs must all be valid: " + report.totals.invalidByReason);
+    }
+  }
+
+  /** The average envelope size, to check the events are about 200 bytes. */
+  public int averageEnvelopeBytes() {
+    return envelopeBytes / EVENTS;
+  }
+
+  private static ByteString id(long high, long low) {
+    return ByteString.copyFrom(ByteBuffer.allocate(16).putLong(high).putLong(low).array());
+  }
+
+  private static Descriptor descriptor(CatalogEntry entry) throws Exception {
+    FileDescriptorSet set = FileDescriptorSet.parseFrom(entry.getDescriptorSet());
+    Map<String, FileDescriptor> built = new HashMap<>();
+    built.put(
+        "google/protobuf/descriptor.proto", com.google.protobuf.DescriptorProtos.getDescriptor());
+    FileDescriptor last = null;
+    for (FileDescriptorProto file : set.getFileList()) {
+      FileDescriptor[] dependencies = new FileDescriptor[file.getDependencyCount()];
+      for (int i = 0; i < dependencies.length; i++) {
+        dependencies[i] = built.get(file.getDependency(i));
+      }
+      last = FileDescriptor.buildFrom(file, dependencies);
+      built.put(file.getName(), last);
+    }
+    for (FileDescriptor file : built.values()) {
+      Descriptor found = file.findMessageTypeByName("ScreenView");
+      if (found != null && found.getFullName().equals(entry.getEventType())) {
+        return found;
+      }
+    }
+    throw new IllegalStateException("no ScreenView in " + last);
+  }
+
+  private ValidationReport fullPathReport() {
+    Tally tally = Tally.create(2 * EVENTS, Validator.DEFAULT_CLOCK_SKEW_TOLERANCE);
+    for (byte[] record : records) {
+      tally.add(validator.validate(record, "device", arrival));
+    }
+    return tally.report("benchmark", false);
+  }
+
+  /** Envelope parse plus DynamicMessage parse of the payload, per event. */
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public void bareDecode(Blackhole sink) throws InvalidProtocolBufferException {
+    for (ByteString bytes : envelopes) {
+      Envelope envelope = Envelope.parseFrom(bytes);
+      sink.consume(DynamicMessage.parseFrom(screenView, envelope.getPayload()));
+    }
+  }
+
+  /** Deaggregate, decode and validate, per event. */
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public void validate(Blackhole sink) {
+    for (byte[] record : records) {
+      RecordResult result = validator.validate(record, "device", arrival);
+      sink.consume(result);
+    }
+  }
+
+  /** Deaggregate, decode, validate and count (a fresh tally per 10,000 events), per event. */
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public void fullPath(Blackhole sink) {
+    Tally tally = Tally.create(2 * EVENTS, Validator.DEFAULT_CLOCK_SKEW_TOLERANCE);
+    for (byte[] record : records) {
+      tally.add(validator.validate(record, "device", arrival));
+    }
+    sink.consume(tally);
+  }
+}
