@@ -78,6 +78,7 @@ final class Pipeline {
   private final boolean strict;
   private final int maxInFlight;
   private final long ttlNanos;
+  private final long callTimeoutNanos;
   private final int maxAttempts;
   private final long retryBaseNanos;
   private final long retryMaxNanos;
@@ -176,6 +177,7 @@ final class Pipeline {
     this.strict = config.ordering == Ordering.STRICT_PER_PARTITION_KEY;
     this.maxInFlight = config.maxInFlightRequests;
     this.ttlNanos = config.recordTtlNanos;
+    this.callTimeoutNanos = config.callTimeoutNanos;
     this.maxAttempts = config.maxAttempts;
     this.retryBaseNanos = config.retryBaseNanos;
     this.retryMaxNanos = config.retryMaxNanos;
@@ -715,7 +717,47 @@ final class Pipeline {
     if (call == null) {
       call = Completion.failed(new IllegalStateException("the sink returned no Completion"));
     }
-    call.whenComplete((result, failure) -> submit(() -> onResult(request, result, failure), 0));
+    final boolean[] answered = {false}; // worker-owned: the first of answer and timeout wins
+    final Scheduler.Cancellable timeout =
+        scheduleOrNull(
+            () -> {
+              if (!answered[0]) {
+                answered[0] = true;
+                logOnce("call-timeout", "a PutRecords call had no answer within the call timeout");
+                onResult(request, null, new CallTimeout());
+              }
+            },
+            callTimeoutNanos);
+    call.whenComplete(
+        (result, failure) ->
+            submit(
+                () -> {
+                  if (!answered[0]) {
+                    answered[0] = true;
+                    if (timeout != null) {
+                      timeout.cancel();
+                    }
+                    onResult(request, result, failure);
+                  }
+                },
+                0));
+  }
+
+  /** The tracker's own bound on a PutRecords call, in case a sink never answers. */
+  private static final class CallTimeout extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CallTimeout() {
+      super("no answer within the call timeout", null, false, false);
+    }
+  }
+
+  private Scheduler.Cancellable scheduleOrNull(Runnable task, long delayNanos) {
+    try {
+      return scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private void onResult(List<OutRecord> request, PutRecordsResult result, Throwable failure) {
@@ -735,7 +777,10 @@ final class Pipeline {
     long now = clock.nanoTime();
     String callCode = null;
     String callMessage = null;
-    if (failure != null) {
+    if (failure instanceof CallTimeout) {
+      callCode = ErrorCodes.TRANSPORT_ERROR;
+      callMessage = "the sink did not answer within " + (callTimeoutNanos / 1_000_000) + " ms";
+    } else if (failure != null) {
       callCode = ErrorCodes.SINK_ERROR;
       callMessage = "the sink failed: " + failure;
     } else if (result == null || result.entries().size() != request.size()) {

@@ -61,6 +61,13 @@ public final class TrackerBuilder {
    */
   public static final long DEFAULT_RECORD_TTL_MILLIS = 5 * 60 * 1000;
 
+  /**
+   * 60 s: the longest the tracker waits for a sink to answer a PutRecords call before it counts the
+   * call as a transport error and frees its slot. A backstop for sinks that never answer; the
+   * Kinesis sink's own request timeout (10 s) normally answers first.
+   */
+  public static final long DEFAULT_CALL_TIMEOUT_MILLIS = 60_000;
+
   /** 20: attempts per record before it is dead-lettered (with the default backoff, minutes). */
   public static final int DEFAULT_MAX_ATTEMPTS = 20;
 
@@ -105,6 +112,7 @@ public final class TrackerBuilder {
   Ordering ordering = Ordering.BEST_EFFORT;
   int maxInFlightRequests = DEFAULT_MAX_IN_FLIGHT_REQUESTS;
   long recordTtlNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_RECORD_TTL_MILLIS);
+  long callTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_CALL_TIMEOUT_MILLIS);
   int maxAttempts = DEFAULT_MAX_ATTEMPTS;
   long retryBaseNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_RETRY_BASE_MILLIS);
   long retryMaxNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_RETRY_MAX_MILLIS);
@@ -294,6 +302,19 @@ public final class TrackerBuilder {
       throw new IllegalArgumentException("recordTtl must be positive, was 0");
     }
     this.recordTtlNanos = nanos;
+    return this;
+  }
+
+  /**
+   * The longest to wait for the sink's answer to one PutRecords call; positive. Default {@link
+   * #DEFAULT_CALL_TIMEOUT_MILLIS}. A late answer is ignored (its records were already retried).
+   */
+  public TrackerBuilder callTimeout(long callTimeout, TimeUnit unit) {
+    long nanos = nonNegative("callTimeout", callTimeout, unit);
+    if (nanos == 0) {
+      throw new IllegalArgumentException("callTimeout must be positive, was 0");
+    }
+    this.callTimeoutNanos = nanos;
     return this;
   }
 
