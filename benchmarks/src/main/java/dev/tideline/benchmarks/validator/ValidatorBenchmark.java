@@ -46,8 +46,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * same events (envelope parse plus DynamicMessage parse of the payload), on about 200-byte events
  * in KPL aggregates of 100. Every event is valid, and setup checks it. Scores are per event.
  *
- * <p>Run: {@code java -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes"
- * org.openjdk.jmh.Main ValidatorBenchmark}.
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ValidatorBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -9,7 +9,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * The same three paths as {@link ValidatorBenchmark}, measured in thread CPU time rather than wall
  * time, so the per-core figure holds on a machine shared with other work.
  *
- * <p>Run: {@code java -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes"
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.tideline.benchmarks.validator.ValidatorCpuTime [seconds per path, default 10]}.
  */
 public final class ValidatorCpuTime {
