@@ -37,6 +37,8 @@ class DemoTest {
         .satisfies(t -> assertThat(t.invalidByReason).containsEntry("rule_violation", 4L));
     assertThat(report.totals.duplicates).isZero();
     assertThat(Files.readString(reports.resolve("demo-report.html"))).contains("<svg");
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("SDK: 20,000 events logged");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .containsPattern("SDK: 20,00\\d events logged, 20,00\\d sent")
+        .contains("Reports: ");
   }
 }
