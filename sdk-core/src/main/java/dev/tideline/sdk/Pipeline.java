@@ -46,6 +46,9 @@ final class Pipeline {
 
   private static final long MIN_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
+  /** How long close() waits for the sink to finish closing. */
+  private static final long SINK_CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private static final long SHARD_MAP_LOAD_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private static final long SHARD_MAP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -1328,18 +1331,37 @@ final class Pipeline {
     } else {
       sinkClosed = Completion.succeeded(null);
     }
+    // A sink that never finishes closing must not hold close() past its bound.
+    final Scheduler.Cancellable fallback =
+        scheduleOrNull(
+            () -> {
+              logOnce("sink-close", "the sink did not finish closing; the tracker closed anyway");
+              terminate();
+            },
+            SINK_CLOSE_GRACE_NANOS);
     sinkClosed.whenComplete(
         (value, failure) -> {
-          terminated = true;
-          if (ownScheduler) {
-            scheduler.shutdown();
+          if (fallback != null) {
+            fallback.cancel();
           }
-          Completion<Void> done;
-          synchronized (closeLock) {
-            done = closeCompletion;
-          }
-          done.succeed(null);
+          terminate();
         });
+  }
+
+  /** Stops the worker and completes close(); idempotent, from any thread. */
+  private void terminate() {
+    Completion<Void> done;
+    synchronized (closeLock) {
+      if (terminated) {
+        return;
+      }
+      terminated = true;
+      done = closeCompletion;
+    }
+    if (ownScheduler) {
+      scheduler.shutdown();
+    }
+    done.succeed(null);
   }
 
   // ---------------------------------------------------------------- diagnostics
