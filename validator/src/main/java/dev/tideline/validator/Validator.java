@@ -3,6 +3,7 @@ package dev.tideline.validator;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.tideline.proto.kpl.AggregatedRecord;
@@ -212,7 +213,11 @@ public final class Validator {
 
   private static Envelope parseEnvelope(ByteString data, List<Violation> violations) {
     try {
-      return Envelope.parseFrom(data);
+      // Aliasing: the payload shares the record's bytes instead of being copied.
+      CodedInputStream input = data.newCodedInput();
+      input.enableAliasing(true);
+      Envelope envelope = Envelope.parser().parseFrom(input);
+      return envelope;
     } catch (InvalidProtocolBufferException e) {
       violations.add(
           Violation.of(

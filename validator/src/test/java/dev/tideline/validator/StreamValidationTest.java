@@ -170,4 +170,39 @@ class StreamValidationTest {
 
     assertThat(exit).isZero();
   }
+
+  @Test
+  void theCliFollowsAStreamUntilItsEndTime(
+      @TestStream LocalKinesisStream stream, KinesisClient kinesis, @TempDir Path dir)
+      throws Exception {
+    Instant now = Instant.now();
+    plant(
+        kinesis,
+        stream.name(),
+        List.of(
+            new PlantedScenario.Planted(
+                TestEvents.event(TestEvents.click("ok"), 9, 1, now.minusSeconds(1))
+                    .build()
+                    .toByteArray(),
+                "p9",
+                null)));
+    Path json = dir.resolve("report.json");
+    CommandLine cli = TidelineValidate.commandLine(new TidelineValidate(options -> kinesis));
+    cli.setOut(new PrintWriter(new StringWriter()));
+
+    int exit =
+        cli.execute(
+            "stream",
+            stream.name(),
+            "--follow",
+            "--to=" + now.plusSeconds(3),
+            "--report-every=PT1S",
+            "--reads-per-second=5",
+            "--report=" + json);
+
+    assertThat(exit).isZero();
+    assertThat(Instant.now()).isAfter(now.plusSeconds(3));
+    assertThat(new ObjectMapper().readTree(json.toFile()).at("/totals/valid").asLong())
+        .isEqualTo(1);
+  }
 }
