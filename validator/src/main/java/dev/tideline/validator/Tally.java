@@ -55,7 +55,9 @@ public final class Tally {
 
   private final long dedupWindow;
   private final Duration clockSkewTolerance;
-  private final Cache<ByteString, Boolean> seen;
+  // Keys are UUIDs, not the envelope's ByteStrings: those may share the whole record's bytes, which
+  // the window would then keep alive.
+  private final Cache<UUID, Boolean> seen;
   private long evictions;
 
   private long records;
@@ -75,7 +77,7 @@ public final class Tally {
   private final LatenessCounts rawLateness = new LatenessCounts();
   private final Map<RowKey, long[]> completeness = new HashMap<>();
   private final Map<ViolationKey, ViolationCounts> violations = new LinkedHashMap<>();
-  private final Map<ByteString, ProducerState> producers = new LinkedHashMap<>();
+  private final Map<UUID, ProducerState> producers = new HashMap<>();
 
   private Tally(long dedupWindow, Duration clockSkewTolerance) {
     this.dedupWindow = dedupWindow;
@@ -86,7 +88,7 @@ public final class Tally {
             .initialCapacity((int) Math.min(dedupWindow, 1 << 16))
             .executor(Runnable::run)
             .removalListener(
-                (ByteString key, Boolean value, RemovalCause cause) -> {
+                (UUID key, Boolean value, RemovalCause cause) -> {
                   if (cause == RemovalCause.SIZE) {
                     countEviction();
                   }
@@ -145,7 +147,7 @@ public final class Tally {
     Envelope envelope = event.envelope();
     boolean duplicate = false;
     if (envelope != null && envelope.getEventId().size() == 16) {
-      duplicate = seen.asMap().putIfAbsent(envelope.getEventId(), Boolean.TRUE) != null;
+      duplicate = seen.asMap().putIfAbsent(uuidOf(envelope.getEventId()), Boolean.TRUE) != null;
     }
     if (duplicate) {
       duplicates++;
@@ -209,10 +211,11 @@ public final class Tally {
       }
     }
     if (envelope != null && envelope.getProducerId().size() == 16 && envelope.getSequence() != 0) {
-      ProducerState producer = producers.get(envelope.getProducerId());
+      UUID producerId = uuidOf(envelope.getProducerId());
+      ProducerState producer = producers.get(producerId);
       if (producer == null) {
         producer = new ProducerState();
-        producers.put(envelope.getProducerId(), producer);
+        producers.put(producerId, producer);
       }
       producer.add(type, envelope.getSequence());
       if (!duplicate && isValid && AUDIT_EVENT_TYPE.equals(type)) {
@@ -337,8 +340,8 @@ public final class Tally {
     long dropped = 0;
     long lost = 0;
     long audited = 0;
-    for (Map.Entry<ByteString, ProducerState> entry : producers.entrySet()) {
-      producerReports.add(entry.getValue().report(uuid(entry.getKey())));
+    for (Map.Entry<UUID, ProducerState> entry : producers.entrySet()) {
+      producerReports.add(entry.getValue().report(entry.getKey().toString()));
     }
     producerReports.sort(Comparator.comparing((ValidationReport.Producer p) -> p.producerId));
     for (ValidationReport.Producer producer : producerReports) {
@@ -399,6 +402,17 @@ public final class Tally {
     return gaps.size() <= MAX_GAPS_LISTED
         ? gaps
         : new ArrayList<>(gaps.subList(0, MAX_GAPS_LISTED));
+  }
+
+  /** A 16-byte id as a UUID, without allocating more than the UUID. */
+  static UUID uuidOf(ByteString id) {
+    long high = 0;
+    long low = 0;
+    for (int i = 0; i < 8; i++) {
+      high = (high << 8) | (id.byteAt(i) & 0xFF);
+      low = (low << 8) | (id.byteAt(i + 8) & 0xFF);
+    }
+    return new UUID(high, low);
   }
 
   static String uuid(ByteString id) {
