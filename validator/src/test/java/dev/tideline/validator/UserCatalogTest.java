@@ -19,7 +19,6 @@ import dev.tideline.proto.v1.FieldSpec;
 import dev.tideline.proto.v1.SchemaFormat;
 import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.validator.cli.TidelineValidate;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -184,9 +183,7 @@ class UserCatalogTest {
     CommandLine cli = TidelineValidate.commandLine(new TidelineValidate());
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
-    try (OutputStream ignored = Files.newOutputStream(dir.resolve("x.tlrf"))) {
-      // an empty record file
-    }
+    Files.write(dir.resolve("x.tlrf"), new byte[0]);
 
     int exit =
         cli.execute("files", "--schemas=" + dir.resolve("empty"), dir.resolve("x.tlrf").toString());
