@@ -1,0 +1,6 @@
+/**
+ * Where records come from: every shard of a Kinesis stream ({@link
+ * dev.tideline.validator.source.KinesisStreamReader}) or files written by the SDK's file sink
+ * ({@link dev.tideline.validator.source.RecordFileSource}).
+ */
+package dev.tideline.validator.source;
