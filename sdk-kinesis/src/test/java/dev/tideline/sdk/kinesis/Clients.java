@@ -2,6 +2,7 @@ package dev.tideline.sdk.kinesis;
 
 import dev.tideline.testing.kinesis.LocalKinesisServer;
 import java.net.URI;
+import java.time.Duration;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -25,8 +26,13 @@ final class Clients {
         .endpointOverride(endpoint)
         .region(LocalKinesisServer.REGION)
         .credentialsProvider(server.credentials())
-        // Plain HTTP on loopback: HTTP/1.1, since h2c is not offered.
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
+        // Plain HTTP on loopback: HTTP/1.1, since h2c is not offered. Socket timeouts long enough
+        // for the local Kinesis on a busy machine; the sink's request timeout bounds each call.
+        .httpClientBuilder(
+            NettyNioAsyncHttpClient.builder()
+                .protocol(Protocol.HTTP1_1)
+                .readTimeout(Duration.ofMinutes(3))
+                .writeTimeout(Duration.ofMinutes(3)))
         .overrideConfiguration(configuration)
         .build();
   }

@@ -70,7 +70,7 @@ class KinesisSinkTest {
     assertThat(result.entries()).allSatisfy(e -> assertThat(e.sequenceNumber()).isNotBlank());
     assertThat(result.entries().get(0).shardId()).isEqualTo(shards.get(1).shardId());
     assertThat(result.entries().get(1).shardId()).isEqualTo(shards.get(0).shardId());
-    assertThat(StreamContents.read(server.client(), stream.name()).records())
+    assertThat(StreamContents.read(server, stream.name()).records())
         .extracting(r -> r.data().asUtf8String())
         .containsExactlyInAnyOrder("to the second", "to the first", "by partition key");
   }
@@ -230,7 +230,7 @@ class KinesisSinkTest {
     assertThat(await(sink.putRecords(stream.name(), records(3))).failedCount()).isZero();
     await(sink.close());
     assertThat(executor.isShutdown()).as("the executor is the caller's").isFalse();
-    assertThat(StreamContents.read(server.client(), stream.name()).records()).hasSize(3);
+    assertThat(StreamContents.read(server, stream.name()).records()).hasSize(3);
   }
 
   @Test

@@ -66,7 +66,7 @@ class RequestShapeTest {
         .extracting(PutRecordsCall.Entry::billedSize)
         .contains(limit, limit - 1);
     assertThat(calls).allSatisfy(c -> assertThat(c.fullySucceeded()).isTrue());
-    assertThat(Arrivals.decodeWithOurCodec(StreamContents.read(server.client(), stream.name())))
+    assertThat(Arrivals.decodeWithOurCodec(StreamContents.read(server, stream.name())))
         .extracting(a -> Events.idOf(parse(a.envelope())))
         .containsExactlyInAnyOrder("exact-00", "under-00");
   }
@@ -91,7 +91,7 @@ class RequestShapeTest {
     assertThat(calls.stream().mapToInt(c -> c.entries().size()).sum())
         .as("%s %s", calls, calls.stream().map(PutRecordsCall::entryErrors).toList())
         .isEqualTo(6);
-    assertThat(StreamContents.read(server.client(), stream.name()).records()).hasSize(6);
+    assertThat(StreamContents.read(server, stream.name()).records()).hasSize(6);
   }
 
   @Test
@@ -118,7 +118,7 @@ class RequestShapeTest {
         calls, RequestLimits.MAX_REQUEST_BYTES, RequestLimits.MAX_RECORD_BYTES);
     assertThat(calls).extracting(c -> c.entries().size()).contains(RequestLimits.MAX_ENTRIES);
     assertThat(calls.stream().mapToInt(c -> c.entries().size()).sum()).isEqualTo(1_001);
-    assertThat(StreamContents.read(server.client(), stream.name()).records()).hasSize(1_001);
+    assertThat(StreamContents.read(server, stream.name()).records()).hasSize(1_001);
   }
 
   /**

@@ -1,8 +1,11 @@
 package dev.tideline.sdk.kinesis;
 
+import dev.tideline.testing.kinesis.LocalKinesisServer;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -23,8 +26,26 @@ record StreamContents(List<ShardRecords> shards) {
   record ShardRecords(
       String shardId, BigInteger startingHashKey, BigInteger endingHashKey, List<Record> records) {}
 
-  /** Reads every record of every shard; call once the writes completed. */
-  static StreamContents read(KinesisClient kinesis, String streamName) {
+  /**
+   * Reads every record of every shard; call once the writes completed. Uses a client of its own
+   * with long timeouts: the local Kinesis serves a page of large records slowly on a busy machine.
+   */
+  static StreamContents read(LocalKinesisServer server, String streamName) {
+    try (KinesisClient kinesis =
+        KinesisClient.builder()
+            .endpointOverride(server.httpEndpoint())
+            .region(LocalKinesisServer.REGION)
+            .credentialsProvider(server.credentials())
+            .httpClientBuilder(
+                UrlConnectionHttpClient.builder()
+                    .socketTimeout(Duration.ofMinutes(3))
+                    .connectionTimeout(Duration.ofSeconds(10)))
+            .build()) {
+      return read(kinesis, streamName);
+    }
+  }
+
+  private static StreamContents read(KinesisClient kinesis, String streamName) {
     List<ShardRecords> result = new ArrayList<>();
     for (Shard shard : kinesis.listShards(b -> b.streamName(streamName)).shards()) {
       String iterator =
@@ -40,7 +61,7 @@ record StreamContents(List<ShardRecords> shards) {
       for (int page = 0; page < 10_000 && iterator != null; page++) {
         String current = iterator;
         GetRecordsResponse response =
-            kinesis.getRecords(b -> b.shardIterator(current).limit(10_000));
+            kinesis.getRecords(b -> b.shardIterator(current).limit(1_000));
         if (response.records().isEmpty()) {
           break;
         }
