@@ -159,6 +159,50 @@ class KinesisStreamReaderTest {
   }
 
   @Test
+  void startsChildShardsAtTheTimestampToo(
+      @TestStream LocalKinesisStream stream, KinesisClient kinesis) throws Exception {
+    put(kinesis, stream.name(), "parent", 5);
+    String parent = kinesis.listShards(b -> b.streamName(stream.name())).shards().get(0).shardId();
+    kinesis.splitShard(
+        b ->
+            b.streamName(stream.name())
+                .shardToSplit(parent)
+                .newStartingHashKey(BigInteger.ONE.shiftLeft(127).toString()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                kinesis
+                        .describeStreamSummary(b -> b.streamName(stream.name()))
+                        .streamDescriptionSummary()
+                        .streamStatus()
+                    == StreamStatus.ACTIVE);
+    put(kinesis, stream.name(), "early", 6);
+    List<SourceRecord> before = new ArrayList<>();
+    KinesisStreamReader.builder(kinesis, stream.name())
+        .getRecordsPerSecond(5)
+        .build()
+        .read(before::add);
+    Instant cut =
+        Collections.max(before, (a, b) -> a.arrivalTime().compareTo(b.arrivalTime()))
+            .arrivalTime()
+            .plusMillis(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(cut.plusMillis(5)));
+    put(kinesis, stream.name(), "late", 6);
+
+    List<SourceRecord> read = new ArrayList<>();
+    KinesisStreamReader.builder(kinesis, stream.name())
+        .startingAt(StartingPosition.atTimestamp(cut))
+        .getRecordsPerSecond(5)
+        .build()
+        .read(read::add);
+
+    assertThat(texts(before)).hasSize(11);
+    assertThat(texts(read))
+        .containsExactlyInAnyOrder("late-0", "late-1", "late-2", "late-3", "late-4", "late-5");
+  }
+
+  @Test
   void startsAtATimestamp(@TestStream LocalKinesisStream stream, KinesisClient kinesis)
       throws Exception {
     put(kinesis, stream.name(), "old", 5);

@@ -226,7 +226,8 @@ public final class KinesisStreamReader implements RecordSource {
     ShardState state = new ShardState(shard);
     GetShardIteratorRequest.Builder request =
         GetShardIteratorRequest.builder().streamName(streamName).shardId(shard.shardId());
-    if (!fromStart) {
+    if (!fromStart && start.kind != StartingPosition.Kind.AT_TIMESTAMP) {
+      // A child of a shard read to its end: everything in it is new to this read.
       request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
     } else {
       switch (start.kind) {
