@@ -1,6 +1,7 @@
 package dev.tideline.sdk.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.sdk.LogOutcome;
@@ -77,12 +78,18 @@ class RequestShapeTest {
     int limit = RequestLimits.MAX_RECORD_BYTES;
     int exact = textLengthForRecordSize(limit);
     FaultInjectingProxy proxy = proxy(server);
-    Tracker tracker = tracker(stream, server, proxy, b -> b.lingerTime(2, TimeUnit.SECONDS));
+    // The shard's 1 MiB/s limit would send the records one a second; the local Kinesis does not
+    // enforce shard throughput, so lift it to look at the request limit alone.
+    Tracker tracker =
+        tracker(stream, server, proxy, b -> b.lingerTime(5, TimeUnit.SECONDS).rateLimitFactor(10));
 
-    // Five records of exactly 1 MiB fill a 5 MiB request exactly; the sixth does not fit.
+    // Five records of exactly 1 MiB fill a 5 MiB request exactly; the sixth does not fit. No
+    // flush (which sends whatever is ready at once): the full request goes out on its size, the
+    // sixth record after the linger time.
     for (int i = 0; i < 6; i++) {
       assertThat(tracker.log(Events.sized("exact-0" + i, exact))).isEqualTo(LogOutcome.ACCEPTED);
     }
+    await().atMost(Duration.ofMinutes(2)).until(() -> tracker.metrics().eventsSent() == 6);
     close(tracker);
 
     List<PutRecordsCall> calls = proxy.putRecordsCalls();
@@ -105,12 +112,14 @@ class RequestShapeTest {
             b ->
                 b.aggregation(false)
                     .partitionKeys(PartitionKeyStrategy.perEvent())
-                    .lingerTime(2, TimeUnit.SECONDS));
+                    .lingerTime(5, TimeUnit.SECONDS)
+                    .rateLimitFactor(10));
 
-    // 500 fill a request exactly; the 501st and later go in the next.
+    // 500 fill a request exactly; the 501st and later go in the next. No flush, as above.
     for (int i = 0; i < 1_001; i++) {
       assertThat(tracker.log(Events.mixed(0, i))).isEqualTo(LogOutcome.ACCEPTED);
     }
+    await().atMost(Duration.ofMinutes(2)).until(() -> tracker.metrics().eventsSent() == 1_001);
     close(tracker);
 
     List<PutRecordsCall> calls = proxy.putRecordsCalls();
