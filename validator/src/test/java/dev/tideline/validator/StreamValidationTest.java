@@ -106,7 +106,7 @@ class StreamValidationTest {
 
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString())
-        .contains("FAILED: invalid>0.1% (measured 17.949% = 7)")
+        .contains("FAILED: invalid>0.1% (measured 21.951% = 9)")
         .contains("FAILED: lost>0 (measured 1)")
         .doesNotContain("cold>50%");
     assertThat(out.toString()).contains("39 events: 32 valid, 7 invalid");

@@ -12,11 +12,13 @@ import java.util.regex.Pattern;
  * Release-gate thresholds, parsed from {@code --fail-on}: comma-separated conditions {@code
  * <metric><op><threshold>}, for example {@code invalid>0.1%,lost>0}. Operators: {@code >} and
  * {@code >=}. A threshold ending in {@code %} is a share of all events (of all records, for {@code
- * malformed}); otherwise a count. Metrics: {@code events}, {@code invalid}, {@code malformed},
- * {@code duplicates}, {@code lost}, {@code dropped}, {@code missing}, {@code gaps}, {@code late}
- * (valid events later than 1 h), {@code cold} (later than 6 h), and each invalid reason ({@code
- * rule_violation}, {@code unknown_schema}, {@code undecodable_payload}, {@code invalid_envelope},
- * {@code outside_shard_range}, {@code bad_checksum}, {@code malformed_aggregate}).
+ * malformed}; of all events and unreadable records for {@code invalid}); otherwise a count.
+ * Metrics: {@code events}, {@code invalid} (invalid events plus unreadable records), {@code
+ * malformed}, {@code duplicates}, {@code lost}, {@code dropped}, {@code missing}, {@code gaps},
+ * {@code late} (valid events later than 1 h), {@code cold} (later than 6 h), and each invalid
+ * reason ({@code rule_violation}, {@code unknown_schema}, {@code undecodable_payload}, {@code
+ * invalid_envelope}, {@code outside_shard_range}, {@code bad_checksum}, {@code
+ * malformed_aggregate}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -104,12 +106,16 @@ final class FailOn {
     List<String> broken = new ArrayList<>();
     for (Condition condition : conditions) {
       double count = value(report, condition.metric);
-      double base =
-          condition.metric.equals("malformed")
-                  || condition.metric.equals("bad_checksum")
-                  || condition.metric.equals("malformed_aggregate")
-              ? report.totals.records
-              : report.totals.events;
+      double base;
+      if (condition.metric.equals("malformed")
+          || condition.metric.equals("bad_checksum")
+          || condition.metric.equals("malformed_aggregate")) {
+        base = report.totals.records;
+      } else if (condition.metric.equals("invalid")) {
+        base = report.totals.events + report.totals.recordsMalformed;
+      } else {
+        base = report.totals.events;
+      }
       double measured = condition.percent ? (base == 0 ? 0 : 100.0 * count / base) : count;
       boolean fails =
           condition.inclusive ? measured >= condition.threshold : measured > condition.threshold;
@@ -131,7 +137,8 @@ final class FailOn {
       case "events":
         return report.totals.events;
       case "invalid":
-        return report.totals.invalid;
+        // An unreadable record is one more thing that did not validate.
+        return report.totals.invalid + report.totals.recordsMalformed;
       case "malformed":
         return report.totals.recordsMalformed;
       case "duplicates":
