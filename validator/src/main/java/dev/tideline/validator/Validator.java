@@ -140,19 +140,57 @@ public final class Validator {
           Collections.<ValidatedEvent>emptyList(),
           Collections.singletonList(violation));
     }
-    List<ValidatedEvent> events = new ArrayList<>(aggregate.getRecordsCount());
-    for (int i = 0; i < aggregate.getRecordsCount(); i++) {
-      Record sub = aggregate.getRecords(i);
-      String key = aggregate.getPartitionKeyTable((int) sub.getPartitionKeyIndex());
-      String hashKey =
-          sub.hasExplicitHashKeyIndex()
-              ? aggregate.getExplicitHashKeyTable((int) sub.getExplicitHashKeyIndex())
-              : null;
+    int count = aggregate.getRecordsCount();
+    Violation[] outside = new Violation[count];
+    int firstOutside = -1;
+    if (shardRange != null) {
+      for (int i = 0; i < count; i++) {
+        outside[i] = checkRange(key(aggregate, i), hashKey(aggregate, i), shardRange);
+        if (outside[i] != null && firstOutside < 0) {
+          firstOutside = i;
+        }
+      }
+    }
+    List<ValidatedEvent> events = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      Violation range = outside[i];
+      if (range == null && firstOutside >= 0) {
+        // The KCL drops the whole aggregate when one sub-record is outside the shard's range
+        // (docs/decisions/0400-kinesis-sink.md), so this in-range sub-record is lost to it too.
+        range =
+            Violation.of(
+                ViolationKind.OUTSIDE_SHARD_RANGE,
+                "in_misrouted_aggregate",
+                null,
+                "sub-record "
+                    + firstOutside
+                    + " of this aggregate is outside the shard's range "
+                    + shardRange
+                    + "; KCL consumers drop the whole aggregate, this sub-record included");
+      }
       events.add(
-          validateEvent(i, key, hashKey, sub.getData(), arrivalTime, arrivalMicros, shardRange));
+          validateEvent(
+              i,
+              key(aggregate, i),
+              hashKey(aggregate, i),
+              aggregate.getRecords(i).getData(),
+              arrivalTime,
+              arrivalMicros,
+              range));
     }
     return new RecordResult(
         bytes, partitionKey, arrivalTime, true, events, Collections.<Violation>emptyList());
+  }
+
+  private static String key(AggregatedRecord aggregate, int i) {
+    return aggregate.getPartitionKeyTable((int) aggregate.getRecords(i).getPartitionKeyIndex());
+  }
+
+  private static String hashKey(AggregatedRecord aggregate, int i) {
+    Record sub = aggregate.getRecords(i);
+    return sub.hasExplicitHashKeyIndex()
+        ? aggregate.getExplicitHashKeyTable((int) sub.getExplicitHashKeyIndex())
+        : null;
   }
 
   private ValidatedEvent validateEvent(
@@ -162,10 +200,10 @@ public final class Validator {
       ByteString data,
       Instant arrival,
       long arrivalMicros,
-      HashKeyRange shardRange) {
+      Violation rangeViolation) {
     List<Violation> violations = new ArrayList<>(0);
-    if (shardRange != null) {
-      checkRange(partitionKey, explicitHashKey, shardRange, violations);
+    if (rangeViolation != null) {
+      violations.add(rangeViolation);
     }
     Envelope envelope = null;
     CatalogEntry entry = null;
@@ -352,37 +390,36 @@ public final class Validator {
     }
   }
 
-  private static void checkRange(
-      String partitionKey, String explicitHashKey, HashKeyRange range, List<Violation> out) {
+  /** The violation of a sub-record outside the shard's range, or null when it is inside. */
+  private static Violation checkRange(
+      String partitionKey, String explicitHashKey, HashKeyRange range) {
     BigInteger hashKey;
     if (explicitHashKey != null) {
       try {
         hashKey = new BigInteger(explicitHashKey);
       } catch (NumberFormatException e) {
-        out.add(
-            Violation.of(
-                ViolationKind.OUTSIDE_SHARD_RANGE,
-                "explicit_hash_key",
-                null,
-                "explicit hash key '" + explicitHashKey + "' is not a decimal integer"));
-        return;
+        return Violation.of(
+            ViolationKind.OUTSIDE_SHARD_RANGE,
+            "explicit_hash_key",
+            null,
+            "explicit hash key '" + explicitHashKey + "' is not a decimal integer");
       }
     } else {
       hashKey = hashKey(partitionKey);
     }
-    if (!range.contains(hashKey)) {
-      out.add(
-          Violation.of(
-              ViolationKind.OUTSIDE_SHARD_RANGE,
-              "outside_shard_range",
-              null,
-              "hash key "
-                  + hashKey
-                  + (explicitHashKey != null ? " (explicit)" : " (MD5 of partition key)")
-                  + " is outside the shard's range "
-                  + range
-                  + "; KCL consumers drop this sub-record"));
+    if (range.contains(hashKey)) {
+      return null;
     }
+    return Violation.of(
+        ViolationKind.OUTSIDE_SHARD_RANGE,
+        "outside_shard_range",
+        null,
+        "hash key "
+            + hashKey
+            + (explicitHashKey != null ? " (explicit)" : " (MD5 of partition key)")
+            + " is outside the shard's range "
+            + range
+            + "; KCL consumers drop this sub-record's whole aggregate");
   }
 
   /** The hash key Kinesis derives from a partition key: MD5 of its UTF-8 bytes, unsigned. */

@@ -241,6 +241,27 @@ class ValidatorTest {
   }
 
   @Test
+  void marksEverySubRecordOfAnAggregateTheKclWouldDropWhole() {
+    String inside = "user-1";
+    String outside = "user-2";
+    HashKeyRange range = HashKeyRange.of(Validator.hashKey(inside), Validator.hashKey(inside));
+    byte[] record =
+        aggregate(
+            List.of(
+                event(click("a"), 1, 1, LOGGED).build(), event(click("b"), 1, 2, LOGGED).build()),
+            List.of(inside, outside));
+
+    RecordResult result = validator.validate(record, inside, ARRIVAL, range);
+
+    assertThat(result.events())
+        .extracting(e -> e.violations().get(0).code())
+        .containsExactly("in_misrouted_aggregate", "outside_shard_range");
+    assertThat(result.events())
+        .extracting(ValidatedEvent::reason)
+        .containsOnly(ViolationKind.OUTSIDE_SHARD_RANGE);
+  }
+
+  @Test
   void correctsTheEventTimeForTheProducersClockSkew() {
     // The device clock is 3 hours behind: it logged at "12:29:00" and sent at "12:29:50".
     Instant deviceLogged = ARRIVAL.minus(Duration.ofHours(3)).minusSeconds(60);
