@@ -234,6 +234,31 @@ class KinesisSinkTest {
   }
 
   @Test
+  void speaksTheJsonProtocolWhenTheClientDoes(
+      LocalKinesisStream stream, LocalKinesisServer server) {
+    FaultInjectingProxy proxy = proxy(server);
+    // The AWS SDK picks CBOR or JSON when the client is built, from this system property.
+    System.setProperty("aws.cborEnabled", "false");
+    KinesisClient client;
+    try {
+      client = Clients.sync(server, proxy.endpoint());
+    } finally {
+      System.clearProperty("aws.cborEnabled");
+    }
+    toClose.add(client);
+    proxy.enqueue(Fault.failEntries(Fault.THROTTLED, 1));
+
+    PutRecordsResult result =
+        await(KinesisSink.create(client).putRecords(stream.name(), records(3)));
+
+    assertThat(proxy.putRecordsCalls().get(0).contentType()).isEqualTo(FaultInjectingProxy.JSON);
+    assertThat(result.entries())
+        .extracting(EntryResult::errorCode)
+        .containsExactly(null, ErrorCodes.THROTTLED, null);
+    assertThat(StreamContents.read(server, stream.name()).records()).hasSize(2);
+  }
+
+  @Test
   void closeWaitsForTheCallsInFlightAndLaterCallsFailAsSinkErrors(
       LocalKinesisStream stream, LocalKinesisServer server) {
     FaultInjectingProxy proxy = proxy(server);
