@@ -92,7 +92,10 @@ final class MemoryBuffer implements EventBuffer {
             out.evicted.add(oldest);
             forget(oldest);
           }
-        } else if (policy == BufferPolicy.BLOCK && mayBlock && blockTimeoutNanos > 0) {
+        } else if (policy == BufferPolicy.BLOCK
+            && mayBlock
+            && blockTimeoutNanos > 0
+            && !Pipeline.onWorker()) { // the worker frees room: it must never wait for it
           long deadline = clock.nanoTime() + blockTimeoutNanos;
           while (bytes + size > maxBytes) {
             long remaining = deadline - clock.nanoTime();

@@ -425,19 +425,35 @@ final class Pipeline {
 
   // ---------------------------------------------------------------- worker
 
+  /** Set while a worker task runs, so that log() from a listener never blocks the worker. */
+  private static final ThreadLocal<Boolean> ON_WORKER = new ThreadLocal<>();
+
+  static boolean onWorker() {
+    return ON_WORKER.get() != null;
+  }
+
+  /** Wraps a worker task: marks the thread, and keeps a bug of ours from killing the worker. */
+  private static Runnable worker(final Runnable task) {
+    return () -> {
+      boolean outer = ON_WORKER.get() == null;
+      if (outer) {
+        ON_WORKER.set(Boolean.TRUE);
+      }
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        LOG.log(Level.SEVERE, "tideline worker task failed", e);
+      } finally {
+        if (outer) {
+          ON_WORKER.remove();
+        }
+      }
+    };
+  }
+
   private void submit(Runnable task, long delayNanos) {
     try {
-      scheduler.schedule(
-          () -> {
-            try {
-              task.run();
-            } catch (RuntimeException | Error e) {
-              // A bug of ours must not kill the worker; log it, keep going.
-              LOG.log(Level.SEVERE, "tideline worker task failed", e);
-            }
-          },
-          delayNanos,
-          TimeUnit.NANOSECONDS);
+      scheduler.schedule(worker(task), delayNanos, TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) {
       logOnce("scheduler", "the scheduler refused a task: " + e);
     }
@@ -757,7 +773,7 @@ final class Pipeline {
 
   private Scheduler.Cancellable scheduleOrNull(Runnable task, long delayNanos) {
     try {
-      return scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+      return scheduler.schedule(worker(task), delayNanos, TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) {
       return null;
     }
@@ -1192,13 +1208,14 @@ final class Pipeline {
     try {
       wake =
           scheduler.schedule(
-              () -> {
-                if (wakeAtNanos == at) {
-                  wake = null;
-                  wakeAtNanos = Long.MAX_VALUE;
-                }
-                drain();
-              },
+              worker(
+                  () -> {
+                    if (wakeAtNanos == at) {
+                      wake = null;
+                      wakeAtNanos = Long.MAX_VALUE;
+                    }
+                    drain();
+                  }),
               next - now,
               TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) {
