@@ -23,6 +23,11 @@ final class CountingSink implements RecordSink {
     this.delegate = delegate;
   }
 
+  /** How many calls are waiting for their answer. */
+  int inFlight() {
+    return inFlight.get();
+  }
+
   /** Whether no call is waiting for its answer. */
   boolean isIdle() {
     return inFlight.get() == 0;

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -241,6 +242,73 @@ class FaultToleranceTest {
     assertThat(tracker.metrics().dropped()).containsEntry(DropReason.EXPIRED, 10L);
     assertThat(proxy.putRecordsCalls().size()).as("attempts before expiring").isGreaterThan(2);
     assertThat(envelopes(server, stream)).isEmpty();
+    tracker.close(0, TimeUnit.SECONDS);
+    time.runDueTasks();
+  }
+
+  @Test
+  void aCallKinesisNeverAnswersTimesOutOnTheTrackersClockAndItsEventsAreSentAgain(
+      LocalKinesisStream stream, LocalKinesisServer server) {
+    FaultInjectingProxy proxy = proxy(server);
+    CountDownLatch release = new CountDownLatch(1);
+    toClose.add(release::countDown);
+    // The first call is stored but its answer held back until the end; later calls go through.
+    proxy.enqueue(Fault.holdUntil(release));
+    ManualTime time = new ManualTime();
+    // The AWS SDK's own timeout is out of the way: only the tracker's call timeout, on its clock.
+    CountingSink sink =
+        new CountingSink(
+            KinesisSink.builder(client(server, proxy))
+                .requestTimeout(Duration.ofMinutes(10))
+                .build());
+    Tracker tracker =
+        Tracker.builder()
+            .streamName(stream.name())
+            .sink(sink)
+            .clock(time)
+            .scheduler(time)
+            .auditPeriod(0, TimeUnit.SECONDS)
+            .callTimeout(30, TimeUnit.SECONDS)
+            .retryBackoff(100, 1_000, TimeUnit.MILLISECONDS)
+            .build();
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(tracker.log(Events.mixed(0, i))).isEqualTo(LogOutcome.ACCEPTED);
+    }
+    // Until the call is held: the shard map and the first PutRecords.
+    for (int step = 0; step < 100 && proxy.putRecordsCalls().isEmpty(); step++) {
+      time.runDueTasks();
+      await().atMost(Duration.ofSeconds(30)).until(() -> sink.inFlight() <= 1);
+      time.runDueTasks();
+      time.advance(100, TimeUnit.MILLISECONDS);
+    }
+    assertThat(proxy.putRecordsCalls()).hasSize(1);
+    // 29 s on the tracker's clock: not yet given up.
+    time.advance(29, TimeUnit.SECONDS);
+    time.runDueTasks();
+    assertThat(tracker.metrics().retriesByErrorCode()).isEmpty();
+    // Past 30 s: a transport error, and the events go again in a new call.
+    for (int step = 0; step < 100 && tracker.metrics().eventsSent() < 5; step++) {
+      time.advance(500, TimeUnit.MILLISECONDS);
+      time.runDueTasks();
+      await().atMost(Duration.ofSeconds(30)).until(() -> sink.inFlight() <= 1);
+      time.runDueTasks();
+    }
+
+    // One record (the five events, aggregated), retried once.
+    assertThat(tracker.metrics().retriesByErrorCode())
+        .containsOnlyKeys(ErrorCodes.TRANSPORT_ERROR)
+        .containsEntry(ErrorCodes.TRANSPORT_ERROR, 1L);
+    assertThat(tracker.metrics().eventsSent()).isEqualTo(5);
+    assertThat(proxy.putRecordsCalls()).hasSize(2);
+    release.countDown();
+    await().atMost(Duration.ofSeconds(30)).until(sink::isIdle);
+    time.runDueTasks();
+    // Both calls were stored: every event twice, each copy with its event id.
+    List<Envelope> stored = envelopes(server, stream);
+    assertThat(stored).hasSize(10);
+    assertThat(stored.stream().map(Envelope::getEventId).distinct()).hasSize(5);
+    assertThat(tracker.metrics().eventsDropped()).isZero();
     tracker.close(0, TimeUnit.SECONDS);
     time.runDueTasks();
   }
