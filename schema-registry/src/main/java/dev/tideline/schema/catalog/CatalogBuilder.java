@@ -1,15 +1,20 @@
 package dev.tideline.schema.catalog;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
-import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import dev.tideline.proto.v1.Catalog;
 import dev.tideline.proto.v1.CatalogEntry;
+import dev.tideline.proto.v1.EventMeta;
+import dev.tideline.proto.v1.FieldMeta;
+import dev.tideline.proto.v1.FieldRules;
 import dev.tideline.proto.v1.FieldSpec;
-import dev.tideline.proto.v1.OptionsProto;
 import dev.tideline.proto.v1.SchemaFormat;
 import dev.tideline.schema.ProtoSchemas;
 import java.io.File;
@@ -47,6 +52,14 @@ import java.util.Set;
 public final class CatalogBuilder {
   private static final String ENTRY_SUFFIX = ".binpb";
 
+  /**
+   * FileDescriptorSet.file, FileDescriptorProto.source_code_info
+   * (google/protobuf/descriptor.proto).
+   */
+  private static final int FILE_DESCRIPTOR_SET_FILE = 1;
+
+  private static final int FILE_SOURCE_CODE_INFO = 9;
+
   private final List<CatalogEntry> current = new ArrayList<>();
   private final List<CatalogEntry> history = new ArrayList<>();
 
@@ -67,16 +80,16 @@ public final class CatalogBuilder {
   public CatalogBuilder addDescriptorSet(byte[] fileDescriptorSet) {
     FileDescriptorSet set;
     try {
-      ExtensionRegistryLite extensions = ExtensionRegistryLite.newInstance();
-      OptionsProto.registerAllExtensions(extensions);
-      set = FileDescriptorSet.parseFrom(fileDescriptorSet, extensions);
+      // Parsed without extensions: our options stay unknown fields, read by CustomOptions.
+      set = FileDescriptorSet.parseFrom(fileDescriptorSet);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalArgumentException("not a protobuf FileDescriptorSet: " + e.getMessage(), e);
     }
     ProtoSchemas schemas = ProtoSchemas.of(set);
     for (String name : schemas.messageNames()) {
       DescriptorProto message = schemas.message(name);
-      if (!message.getOptions().hasExtension(OptionsProto.event)) {
+      ByteString event = CustomOptions.read(message.getOptions(), CustomOptions.RULES_OR_EVENT);
+      if (event == null) {
         continue;
       }
       FileDescriptorProto file = schemas.fileOf(name);
@@ -86,8 +99,8 @@ public final class CatalogBuilder {
               .setFormat(SchemaFormat.PROTOBUF)
               .setSchemaId(schemas.schemaId(name))
               .setJavaClass(javaClassName(file, name))
-              .setMeta(message.getOptions().getExtension(OptionsProto.event))
-              .setDescriptorSet(dependencyClosure(set, file).toByteString());
+              .setMeta(parse(EventMeta.parser(), event))
+              .setDescriptorSet(dependencyClosure(set, file));
       List<FieldSpec> fields = new ArrayList<>();
       flatten(schemas, message, "", fields, new HashSet<String>(Collections.singleton(name)));
       entry.addAllFields(fields);
@@ -277,20 +290,32 @@ public final class CatalogBuilder {
     return list;
   }
 
-  /** The files an event's file needs, in dependency order, without source info. */
-  private static FileDescriptorSet dependencyClosure(
-      FileDescriptorSet set, FileDescriptorProto root) {
+  /**
+   * The files an event's file needs, in dependency order, without source info, as a serialized
+   * FileDescriptorSet. Written at the wire level: the descriptor protos of protobuf-javalite and
+   * protobuf-java differ in their builders' signatures, so builder calls compiled against one fail
+   * on the other; this code runs on both.
+   */
+  private static ByteString dependencyClosure(FileDescriptorSet set, FileDescriptorProto root) {
     Map<String, FileDescriptorProto> byName = new HashMap<>();
     for (FileDescriptorProto file : set.getFileList()) {
       byName.put(file.getName(), file);
     }
     Set<String> ordered = new LinkedHashSet<>();
     addWithDependencies(byName, root.getName(), ordered);
-    FileDescriptorSet.Builder closure = FileDescriptorSet.newBuilder();
-    for (String name : ordered) {
-      closure.addFile(byName.get(name).toBuilder().clearSourceCodeInfo());
+    ByteString.Output out = ByteString.newOutput();
+    CodedOutputStream coded = CodedOutputStream.newInstance(out);
+    try {
+      for (String name : ordered) {
+        coded.writeBytes(
+            FILE_DESCRIPTOR_SET_FILE,
+            CustomOptions.without(byName.get(name).toByteString(), FILE_SOURCE_CODE_INFO));
+      }
+      coded.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to memory cannot fail", e);
     }
-    return closure.build();
+    return out.toByteString();
   }
 
   private static void addWithDependencies(
@@ -338,13 +363,28 @@ public final class CatalogBuilder {
               .setNumber(field.getNumber())
               .setType(type)
               .setRepeated(repeated && !map)
-              .setRules(field.getOptions().getExtension(OptionsProto.rules))
-              .setMeta(field.getOptions().getExtension(OptionsProto.field))
+              .setRules(
+                  parse(
+                      FieldRules.parser(),
+                      CustomOptions.read(field.getOptions(), CustomOptions.RULES_OR_EVENT)))
+              .setMeta(
+                  parse(
+                      FieldMeta.parser(),
+                      CustomOptions.read(field.getOptions(), CustomOptions.FIELD_META)))
               .build());
       if (nested != null && !map && path.add(typeName)) {
         flatten(schemas, nested, name + (repeated ? "[]." : "."), out, path);
         path.remove(typeName);
       }
+    }
+  }
+
+  /** Parses an option's bytes; absent (null) gives the default instance. */
+  private static <T extends MessageLite> T parse(Parser<T> parser, ByteString bytes) {
+    try {
+      return parser.parseFrom(bytes == null ? ByteString.EMPTY : bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("a Tideline option does not parse: " + e.getMessage(), e);
     }
   }
 
