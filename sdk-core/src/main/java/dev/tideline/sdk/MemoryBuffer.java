@@ -126,6 +126,8 @@ final class MemoryBuffer implements EventBuffer {
           return;
         }
       }
+      // Blocking released the lock, and other threads may have taken sequence numbers meanwhile.
+      next = sequence + 1;
       sequence = next;
       TrackedEvent event =
           new TrackedEvent(

@@ -1088,9 +1088,8 @@ final class Pipeline {
   }
 
   /**
-   * Records that Kinesis stored in another shard than predicted: the sub-records inside the landing
-   * shard's range are delivered; the others would be dropped by the KCL, so they are sent again (a
-   * duplicate, detectable by event id, never a silent loss).
+   * Records that Kinesis stored in another shard than predicted; see {@link
+   * #resolveMisrouted(OutRecord, Shard, long)}.
    */
   private void resolveMisrouted(ShardMap map) {
     if (misrouted.isEmpty()) {
@@ -1106,22 +1105,26 @@ final class Pipeline {
     }
   }
 
-  /** Resolves one misrouted record against its landing shard (null: unknown, resend all). */
+  /**
+   * Resolves one misrouted record against its landing shard (null: unknown). When every sub-record
+   * lies inside the landing shard's range the record is delivered. Otherwise the KCL drops the
+   * whole aggregate, not only the sub-records outside (pinned by sdk-kinesis's
+   * KclDeaggregationTest), so every event of it is sent again: duplicates for raw readers,
+   * detectable by event id, never a loss for KCL consumers.
+   */
   private void resolveMisrouted(OutRecord record, Shard landing, long now) {
-    List<TrackedEvent> inside = new ArrayList<>();
-    List<TrackedEvent> outside = new ArrayList<>();
+    boolean allInside = landing != null;
     for (TrackedEvent event : record.events) {
-      if (landing != null && landing.contains(event.hashKey())) {
-        inside.add(event);
-      } else {
-        outside.add(event);
+      if (allInside && !landing.contains(event.hashKey())) {
+        allInside = false;
       }
     }
-    if (!inside.isEmpty()) {
-      acknowledge(new OutRecord(inside, record.record, record.laneKey, record.aggregated));
+    if (allInside) {
+      acknowledge(record);
+      return;
     }
-    metrics.misroutedResent.add(outside.size());
-    for (TrackedEvent event : outside) {
+    metrics.misroutedResent.add(record.events.size());
+    for (TrackedEvent event : record.events) {
       route(event, now);
     }
   }

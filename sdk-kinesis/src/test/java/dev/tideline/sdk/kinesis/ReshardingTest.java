@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -24,16 +23,12 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * A stream resharded under a running tracker: records aggregated for the old shard land in one of
- * its children, and the sub-records whose hash keys belong to the other child must be sent again,
- * or a KCL consumer (which drops sub-records outside the shard it reads) would never see them.
+ * its children; a KCL consumer drops such an aggregate whole, so every event of it must be sent
+ * again, or it would never see them.
  */
 @ExtendWith(LocalKinesisExtension.class)
 class ReshardingTest {
   @Test
-  @Disabled(
-      "sdk-core re-sends only the sub-records outside the landing shard's range, but the KCL drops"
-          + " the whole aggregated record (KclDeaggregationTest): 998 of 3,000 events never reach a"
-          + " KCL consumer. Enable once sdk-core re-sends every sub-record of a misrouted record.")
   void afterASplitEveryEventStillReachesAKclConsumer(
       LocalKinesisStream stream, LocalKinesisServer server) throws Exception {
     String metrics;
