@@ -1,10 +1,8 @@
 package dev.tideline.sdk;
 
 import dev.tideline.sdk.sink.Shard;
+import dev.tideline.wire.HashKeys;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,21 +14,9 @@ import java.util.Map;
  * routes a record by its explicit hash key, or else by the MD5 of its partition key read as an
  * unsigned 128-bit integer ("PutRecords", Kinesis API Reference).
  *
- * <p>Immutable. {@link #hashKey} keeps a digest per thread.
+ * <p>Immutable; hashing goes through {@link HashKeys}, which keeps a digest per thread.
  */
 final class ShardMap {
-  private static final ThreadLocal<MessageDigest> MD5 =
-      new ThreadLocal<MessageDigest>() {
-        @Override
-        protected MessageDigest initialValue() {
-          try {
-            return MessageDigest.getInstance("MD5");
-          } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is required of every JVM and Android", e);
-          }
-        }
-      };
-
   private final List<Shard> open; // sorted by starting hash key
   private final long[] startHigh; // starting hash keys as unsigned 128-bit high and low halves
   private final long[] startLow;
@@ -76,9 +62,7 @@ final class ShardMap {
 
   /** The hash key Kinesis computes for a partition key. */
   static BigInteger hashKey(String partitionKey) {
-    MessageDigest md5 = MD5.get();
-    byte[] digest = md5.digest(partitionKey.getBytes(StandardCharsets.UTF_8));
-    return new BigInteger(1, digest);
+    return HashKeys.of(partitionKey);
   }
 
   /**
@@ -86,8 +70,7 @@ final class ShardMap {
    * a BigInteger per event.
    */
   static void hash(String partitionKey, TrackedEvent event) {
-    MessageDigest md5 = MD5.get();
-    byte[] digest = md5.digest(partitionKey.getBytes(StandardCharsets.UTF_8));
+    byte[] digest = HashKeys.digest(partitionKey);
     long high = 0;
     long low = 0;
     for (int i = 0; i < 8; i++) {

@@ -13,12 +13,10 @@ import dev.tideline.proto.v1.Envelope;
 import dev.tideline.proto.v1.SchemaFormat;
 import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.wire.Envelopes;
+import dev.tideline.wire.HashKeys;
 import dev.tideline.wire.KplRecords;
 import dev.tideline.wire.MalformedRecordException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -424,12 +422,7 @@ public final class Validator {
 
   /** The hash key Kinesis derives from a partition key: MD5 of its UTF-8 bytes, unsigned. */
   public static BigInteger hashKey(String partitionKey) {
-    try {
-      MessageDigest md5 = MessageDigest.getInstance("MD5");
-      return new BigInteger(1, md5.digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is required of every JVM", e);
-    }
+    return HashKeys.of(partitionKey);
   }
 
   static String hex(long schemaId) {

@@ -1,10 +1,8 @@
 package dev.tideline.sdk.sink;
 
 import dev.tideline.sdk.Completion;
+import dev.tideline.wire.HashKeys;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -311,12 +309,7 @@ public final class InMemorySink implements RecordSink {
 
   /** The hash key Kinesis computes for a partition key: MD5 as an unsigned 128-bit integer. */
   public static BigInteger hashKey(String partitionKey) {
-    try {
-      MessageDigest md5 = MessageDigest.getInstance("MD5");
-      return new BigInteger(1, md5.digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is required of every JVM and Android", e);
-    }
+    return HashKeys.of(partitionKey);
   }
 
   @Override
