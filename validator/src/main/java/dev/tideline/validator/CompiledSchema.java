@@ -33,6 +33,14 @@ abstract class CompiledSchema {
   }
 
   /**
+   * Whether the payload certainly decodes and breaks no rule, found without decoding it; false when
+   * not sure, and then {@link #decode} and {@link #check} give the verdict.
+   */
+  boolean certainlyValid(ByteString payload) {
+    return false;
+  }
+
+  /**
    * Decodes a payload.
    *
    * @throws Exception with a readable message when it does not decode

@@ -110,6 +110,37 @@ final class FieldCheck {
     }
   }
 
+  /** Whether string values need their text (a pattern or a set), not only their length. */
+  boolean needsText() {
+    return pattern != null || in != null;
+  }
+
+  /**
+   * Checks a singular string field given as valid UTF-8 bytes; only for rules that do not {@link
+   * #needsText}. The same verdicts as {@link #checkSingle} on the decoded string.
+   */
+  void checkUtf8(String at, boolean present, ByteString utf8, List<Violation> out) {
+    if (!present) {
+      checkSingle(at, false, null, out);
+      return;
+    }
+    if (minLen == null && maxLen == null) {
+      return;
+    }
+    int bytes = utf8.size();
+    // A code point takes 1 to 4 bytes, so the byte count bounds the length without counting.
+    if ((minLen == null || (bytes + 3) / 4 >= minLen) && (maxLen == null || bytes <= maxLen)) {
+      return;
+    }
+    int codePoints = 0;
+    for (int i = 0; i < bytes; i++) {
+      if ((utf8.byteAt(i) & 0xC0) != 0x80) {
+        codePoints++;
+      }
+    }
+    checkLength(at, codePoints, "characters", out);
+  }
+
   private boolean hasValueRules() {
     return min != null
         || max != null

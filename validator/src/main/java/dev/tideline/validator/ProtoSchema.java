@@ -27,8 +27,9 @@ final class ProtoSchema extends CompiledSchema {
   private final List<Rule> rules = new ArrayList<>();
   private final List<FieldDescriptor[]> sensitivePaths = new ArrayList<>();
   private final boolean noCardNumbers;
+  private final WireCheck wireCheck;
 
-  private static final class Rule {
+  static final class Rule {
     final FieldDescriptor[] steps;
     final FieldCheck check;
 
@@ -56,6 +57,7 @@ final class ProtoSchema extends CompiledSchema {
         sensitivePaths.add(steps);
       }
     }
+    this.wireCheck = WireCheck.compile(descriptor, rules, noCardNumbers);
   }
 
   private static Descriptor build(CatalogEntry entry) {
@@ -130,6 +132,11 @@ final class ProtoSchema extends CompiledSchema {
   }
 
   @Override
+  boolean certainlyValid(ByteString payload) {
+    return wireCheck != null && wireCheck.passes(payload);
+  }
+
+  @Override
   Object decode(ByteString payload) throws InvalidProtocolBufferException {
     return DynamicMessage.parseFrom(descriptor, payload);
   }
@@ -180,7 +187,7 @@ final class ProtoSchema extends CompiledSchema {
     }
   }
 
-  private static boolean isNumeric(FieldDescriptor field) {
+  static boolean isNumeric(FieldDescriptor field) {
     switch (field.getJavaType()) {
       case INT:
       case LONG:
@@ -193,7 +200,12 @@ final class ProtoSchema extends CompiledSchema {
   }
 
   private static Object normalize(FieldDescriptor field, Object value) {
-    switch (field.getType()) {
+    return normalize(field.getType(), value);
+  }
+
+  /** A value as {@link FieldCheck} compares it: enums by name, unsigned numbers widened. */
+  static Object normalize(FieldDescriptor.Type type, Object value) {
+    switch (type) {
       case ENUM:
         return ((EnumValueDescriptor) value).getName();
       case UINT32:

@@ -6,10 +6,10 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tideline.events.v1.ProducerAudit;
-import dev.tideline.proto.v1.Envelope;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -51,6 +51,9 @@ public final class Tally {
   /** Gaps listed per producer in the report; the count of missing sequences is always whole. */
   static final int MAX_GAPS_LISTED = 100;
 
+  /** Dedup-window writes between two runs of Caffeine's maintenance; see {@link #maintenance}. */
+  private static final int MAINTENANCE_BATCH = 64;
+
   private static final long HISTOGRAM_MAX_MS = Duration.ofDays(400).toMillis();
 
   private final long dedupWindow;
@@ -58,6 +61,12 @@ public final class Tally {
   // Keys are UUIDs, not the envelope's ByteStrings: those may share the whole record's bytes, which
   // the window would then keep alive.
   private final Cache<UUID, Boolean> seen;
+  // Caffeine hands its eviction bookkeeping to its executor as a task after writes. Run inline
+  // (Runnable::run) that costs a lock and a buffer drain per event; queued here and run every
+  // MAINTENANCE_BATCH writes, once per batch. Lookups are unaffected (the map changes at once);
+  // only evictions wait, so the window may briefly hold up to a batch more ids than its size.
+  private final ArrayDeque<Runnable> maintenance = new ArrayDeque<>();
+  private int writesSinceMaintenance;
   private long evictions;
 
   private long records;
@@ -78,6 +87,8 @@ public final class Tally {
   private final Map<RowKey, long[]> completeness = new HashMap<>();
   private final Map<ViolationKey, ViolationCounts> violations = new LinkedHashMap<>();
   private final Map<UUID, ProducerState> producers = new HashMap<>();
+  private Row lastByArrival;
+  private Row lastByEvent;
 
   private Tally(long dedupWindow, Duration clockSkewTolerance) {
     this.dedupWindow = dedupWindow;
@@ -86,18 +97,22 @@ public final class Tally {
         Caffeine.newBuilder()
             .maximumSize(dedupWindow)
             .initialCapacity((int) Math.min(dedupWindow, 1 << 16))
-            .executor(Runnable::run)
-            .removalListener(
+            .executor(maintenance::add)
+            .evictionListener(
                 (UUID key, Boolean value, RemovalCause cause) -> {
                   if (cause == RemovalCause.SIZE) {
-                    countEviction();
+                    evictions++;
                   }
                 })
             .build();
   }
 
-  private synchronized void countEviction() {
-    evictions++;
+  /** Runs Caffeine's queued maintenance; below its write buffer's capacity of 128 writes. */
+  private void maintain() {
+    writesSinceMaintenance = 0;
+    for (Runnable task = maintenance.poll(); task != null; task = maintenance.poll()) {
+      task.run();
+    }
   }
 
   /** A tally with the default dedup window, for a validator with the default skew tolerance. */
@@ -144,10 +159,14 @@ public final class Tally {
 
   private void add(ValidatedEvent event, long arrivalMs) {
     events++;
-    Envelope envelope = event.envelope();
+    EnvelopeView envelope = event.view();
     boolean duplicate = false;
-    if (envelope != null && envelope.getEventId().size() == 16) {
-      duplicate = seen.asMap().putIfAbsent(uuidOf(envelope.getEventId()), Boolean.TRUE) != null;
+    UUID eventId = envelope == null ? null : envelope.eventUuid();
+    if (eventId != null) {
+      duplicate = seen.asMap().putIfAbsent(eventId, Boolean.TRUE) != null;
+      if (++writesSinceMaintenance >= MAINTENANCE_BATCH) {
+        maintain();
+      }
     }
     if (duplicate) {
       duplicates++;
@@ -162,14 +181,14 @@ public final class Tally {
         countViolation(event.eventType(), event.eventIdString(), violation);
       }
     }
-    String type = envelope == null ? "(unreadable)" : envelope.getEventType();
-    String platform = envelope == null ? "" : envelope.getContext().getPlatform().name();
-    String appVersion = envelope == null ? "" : envelope.getContext().getAppVersion();
-    long eventUs = envelope == null ? 0 : envelope.getEventTimeUs();
+    String type = envelope == null ? "(unreadable)" : envelope.eventType;
+    String platform = envelope == null ? "" : envelope.platformName();
+    String appVersion = envelope == null ? "" : envelope.appVersion;
+    long eventUs = envelope == null ? 0 : envelope.eventTimeUs;
     long latenessMs = -1;
     boolean timed = isValid && !duplicate && eventUs > 0;
     if (timed) {
-      long sentUs = envelope.getSentTimeUs();
+      long sentUs = envelope.sentTimeUs;
       long eventMs = Math.floorDiv(eventUs, 1000L);
       // Skew correction: arrival − (sent − event), both read on the producer's clock.
       long correctedMs =
@@ -188,12 +207,12 @@ public final class Tally {
       typeCounts.lateness.record(latenessMs);
     }
     long arrivalHour = Math.floorDiv(arrivalMs, HOUR_MS);
-    count(byArrivalHour, new RowKey(arrivalHour, type, platform, appVersion))
-        .add(reason, duplicate, latenessMs);
+    lastByArrival = row(byArrivalHour, lastByArrival, arrivalHour, type, platform, appVersion);
+    lastByArrival.counts.add(reason, duplicate, latenessMs);
     if (eventUs > 0) {
       long eventHour = Math.floorDiv(eventUs, HOUR_MS * 1000L);
-      count(byEventHour, new RowKey(eventHour, type, platform, appVersion))
-          .add(reason, duplicate, latenessMs);
+      lastByEvent = row(byEventHour, lastByEvent, eventHour, type, platform, appVersion);
+      lastByEvent.counts.add(reason, duplicate, latenessMs);
       if (timed) {
         RowKey key = new RowKey(eventHour, type, "", "");
         long[] counts = completeness.get(key);
@@ -210,17 +229,17 @@ public final class Tally {
         }
       }
     }
-    if (envelope != null && envelope.getProducerId().size() == 16 && envelope.getSequence() != 0) {
-      UUID producerId = uuidOf(envelope.getProducerId());
+    UUID producerId = envelope == null ? null : envelope.producerUuid();
+    if (producerId != null && envelope.sequence != 0) {
       ProducerState producer = producers.get(producerId);
       if (producer == null) {
         producer = new ProducerState();
         producers.put(producerId, producer);
       }
-      producer.add(type, envelope.getSequence());
+      producer.add(type, envelope.sequence);
       if (!duplicate && isValid && AUDIT_EVENT_TYPE.equals(type)) {
         try {
-          producer.audits.add(ProducerAudit.parseFrom(envelope.getPayload()));
+          producer.audits.add(ProducerAudit.parseFrom(envelope.payload));
         } catch (InvalidProtocolBufferException e) {
           // Cannot happen for a valid event: the validator decoded the same bytes.
         }
@@ -228,13 +247,41 @@ public final class Tally {
     }
   }
 
-  private static Counts count(Map<RowKey, Counts> rows, RowKey key) {
+  /**
+   * The row of a key, found without a map lookup when it is the last row used: events of one record
+   * mostly share their hour, type, platform and app version (the same strings).
+   */
+  private static Row row(
+      Map<RowKey, Counts> rows,
+      Row last,
+      long hour,
+      String type,
+      String platform,
+      String appVersion) {
+    if (last != null
+        && last.key.hour == hour
+        && last.key.eventType == type
+        && last.key.platform == platform
+        && last.key.appVersion == appVersion) {
+      return last;
+    }
+    RowKey key = new RowKey(hour, type, platform, appVersion);
     Counts counts = rows.get(key);
     if (counts == null) {
       counts = new Counts();
       rows.put(key, counts);
     }
-    return counts;
+    return new Row(key, counts);
+  }
+
+  private static final class Row {
+    final RowKey key;
+    final Counts counts;
+
+    Row(RowKey key, Counts counts) {
+      this.key = key;
+      this.counts = counts;
+    }
   }
 
   private void countViolation(String eventType, String eventId, Violation violation) {
@@ -270,6 +317,8 @@ public final class Tally {
    * @param showPii whether to show values of fields tagged as personal data; masked otherwise
    */
   public ValidationReport report(String source, boolean showPii) {
+    seen.cleanUp();
+    maintain();
     ValidationReport.Settings settings =
         new ValidationReport.Settings(
             clockSkewTolerance.getSeconds(), dedupWindow, !showPii, BUCKETS, CHECKPOINTS);
@@ -402,17 +451,6 @@ public final class Tally {
     return gaps.size() <= MAX_GAPS_LISTED
         ? gaps
         : new ArrayList<>(gaps.subList(0, MAX_GAPS_LISTED));
-  }
-
-  /** A 16-byte id as a UUID, without allocating more than the UUID. */
-  static UUID uuidOf(ByteString id) {
-    long high = 0;
-    long low = 0;
-    for (int i = 0; i < 8; i++) {
-      high = (high << 8) | (id.byteAt(i) & 0xFF);
-      low = (low << 8) | (id.byteAt(i + 8) & 0xFF);
-    }
-    return new UUID(high, low);
   }
 
   static String uuid(ByteString id) {

@@ -3,7 +3,6 @@ package dev.tideline.validator;
 import com.google.protobuf.ByteString;
 import dev.tideline.proto.v1.CatalogEntry;
 import dev.tideline.proto.v1.Envelope;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -14,36 +13,52 @@ import java.util.UUID;
  * One event read from a record (a sub-record of an aggregate, or the record itself), with what
  * could be decoded of it and its verdict: valid when it has no {@link #violations()}.
  *
- * <p>Immutable and thread-safe (the decoded payload is not copied; do not change it).
+ * <p>Immutable and thread-safe (the decoded payload is not copied; do not change it). The envelope
+ * and payload of an event the validator could judge from the wire are decoded on first use.
  */
 public final class ValidatedEvent {
   private final int index;
   private final String partitionKey;
   private final String explicitHashKey;
   private final ByteString data;
-  private final Envelope envelope;
-  private final CatalogEntry schema;
-  private final Object payload;
+  private final EnvelopeView view;
+  private final CompiledSchema schema;
   private final Instant arrivalTime;
   private final List<Violation> violations;
+  // Decoded on first use when the validator judged the event without decoding them; both are
+  // immutable, so two threads decoding at once is only wasted work.
+  private volatile Envelope envelope;
+  private volatile Object payload;
+  private volatile boolean payloadDecoded;
 
+  /**
+   * @param view the envelope's fields, or null when it does not parse
+   * @param envelope the parsed envelope, or null to parse it from {@code data} when asked
+   * @param schema the envelope's schema, or null when unknown
+   * @param payloadDecoded whether {@code payload} holds the decoded payload (null when it did not
+   *     decode), or is to be decoded with {@code schema} when asked
+   */
   ValidatedEvent(
       int index,
       String partitionKey,
       String explicitHashKey,
       ByteString data,
+      EnvelopeView view,
       Envelope envelope,
-      CatalogEntry schema,
+      CompiledSchema schema,
       Object payload,
+      boolean payloadDecoded,
       Instant arrivalTime,
       List<Violation> violations) {
     this.index = index;
     this.partitionKey = partitionKey;
     this.explicitHashKey = explicitHashKey;
     this.data = data;
+    this.view = view;
     this.envelope = envelope;
     this.schema = schema;
     this.payload = payload;
+    this.payloadDecoded = payloadDecoded || schema == null || view == null;
     this.arrivalTime = arrivalTime;
     this.violations =
         violations.isEmpty()
@@ -73,12 +88,22 @@ public final class ValidatedEvent {
 
   /** The envelope, or null when it does not parse. */
   public Envelope envelope() {
-    return envelope;
+    Envelope parsed = envelope;
+    if (parsed == null && view != null) {
+      parsed = Validator.parseEnvelope(data);
+      envelope = parsed;
+    }
+    return parsed;
+  }
+
+  /** The envelope fields the validator reads, or null when the envelope does not parse. */
+  EnvelopeView view() {
+    return view;
   }
 
   /** The catalog entry of the envelope's schema id, or null when unknown. */
   public CatalogEntry schema() {
-    return schema;
+    return schema == null ? null : schema.entry;
   }
 
   /**
@@ -86,21 +111,29 @@ public final class ValidatedEvent {
    * schemas, an {@code org.apache.avro.generic.GenericRecord} for Avro schemas.
    */
   public Object payload() {
+    if (!payloadDecoded) {
+      Object decoded;
+      try {
+        decoded = schema.decode(view.payload);
+      } catch (Exception e) {
+        // Cannot happen: the validator proved these bytes decode; report as "did not decode".
+        decoded = null;
+      }
+      payload = decoded;
+      payloadDecoded = true;
+    }
     return payload;
   }
 
   /** The event type the envelope names, or null when the envelope does not parse. */
   public String eventType() {
-    return envelope == null ? null : envelope.getEventType();
+    return view == null ? null : view.eventType;
   }
 
   /** The event id as a UUID string, or null when the envelope lacks a 16-byte id. */
   public String eventIdString() {
-    if (envelope == null || envelope.getEventId().size() != 16) {
-      return null;
-    }
-    ByteBuffer id = envelope.getEventId().asReadOnlyByteBuffer();
-    return new UUID(id.getLong(), id.getLong()).toString();
+    UUID id = view == null ? null : view.eventUuid();
+    return id == null ? null : id.toString();
   }
 
   /** When Kinesis accepted the record (ApproximateArrivalTimestamp). */
@@ -110,16 +143,12 @@ public final class ValidatedEvent {
 
   /** The event time by the producer's clock, or null when the envelope lacks one. */
   public Instant eventTime() {
-    return envelope == null || envelope.getEventTimeUs() == 0
-        ? null
-        : micros(envelope.getEventTimeUs());
+    return view == null || view.eventTimeUs == 0 ? null : micros(view.eventTimeUs);
   }
 
   /** When the batch left the producer, by its clock, or null when not recorded. */
   public Instant sentTime() {
-    return envelope == null || envelope.getSentTimeUs() == 0
-        ? null
-        : micros(envelope.getSentTimeUs());
+    return view == null || view.sentTimeUs == 0 ? null : micros(view.sentTimeUs);
   }
 
   /**

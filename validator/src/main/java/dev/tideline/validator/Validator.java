@@ -111,7 +111,7 @@ public final class Validator {
     long arrivalMicros = micros(arrivalTime);
     if (!KplRecords.isAggregated(data)) {
       ValidatedEvent event =
-          validateEvent(0, partitionKey, null, bytes, arrivalTime, arrivalMicros, null);
+          validateEvent(0, partitionKey, null, bytes, arrivalTime, arrivalMicros, null, null);
       return new RecordResult(
           bytes,
           partitionKey,
@@ -150,6 +150,7 @@ public final class Validator {
       }
     }
     List<ValidatedEvent> events = new ArrayList<>(count);
+    EnvelopeView previous = null;
     for (int i = 0; i < count; i++) {
       Violation range = outside[i];
       if (range == null && firstOutside >= 0) {
@@ -166,7 +167,7 @@ public final class Validator {
                     + shardRange
                     + "; KCL consumers drop the whole aggregate, this sub-record included");
       }
-      events.add(
+      ValidatedEvent event =
           validateEvent(
               i,
               key(aggregate, i),
@@ -174,7 +175,12 @@ public final class Validator {
               aggregate.getRecords(i).getData(),
               arrivalTime,
               arrivalMicros,
-              range));
+              range,
+              previous);
+      events.add(event);
+      if (event.view() != null) {
+        previous = event.view();
+      }
     }
     return new RecordResult(
         bytes, partitionKey, arrivalTime, true, events, Collections.<Violation>emptyList());
@@ -198,25 +204,33 @@ public final class Validator {
       ByteString data,
       Instant arrival,
       long arrivalMicros,
-      Violation rangeViolation) {
+      Violation rangeViolation,
+      EnvelopeView previous) {
     List<Violation> violations = new ArrayList<>(0);
     if (rangeViolation != null) {
       violations.add(rangeViolation);
     }
+    EnvelopeView view = null;
     Envelope envelope = null;
-    CatalogEntry entry = null;
+    CompiledSchema schema = null;
     Object payload = null;
+    boolean payloadDecoded = true;
     try {
       if (data.isEmpty()) {
         violations.add(
             Violation.of(ViolationKind.INVALID_ENVELOPE, "empty", "envelope", "envelope is empty"));
       } else {
-        envelope = parseEnvelope(data, violations);
+        // The ordinary envelope is read from the wire; anything else by the generated parser.
+        view = EnvelopeView.scan(data, previous);
+        if (view == null) {
+          envelope = parseEnvelope(data, violations);
+          view = envelope == null ? null : EnvelopeView.of(envelope);
+        }
       }
-      if (envelope != null) {
-        checkEnvelope(envelope, arrivalMicros, violations);
-        if (envelope.getSchemaId() != 0L) {
-          CompiledSchema schema = schemas.get(envelope.getSchemaId());
+      if (view != null) {
+        checkEnvelope(view, arrivalMicros, violations);
+        if (view.schemaId != 0L) {
+          schema = schemas.get(view.schemaId);
           if (schema == null) {
             violations.add(
                 Violation.of(
@@ -224,13 +238,16 @@ public final class Validator {
                     "unknown_schema",
                     "envelope.schema_id",
                     "no catalog holds schema id "
-                        + hex(envelope.getSchemaId())
+                        + hex(view.schemaId)
                         + " (event_type "
-                        + envelope.getEventType()
+                        + view.eventType
                         + "); add the catalog that defines it"));
-          } else {
-            entry = schema.entry;
-            payload = decode(schema, envelope, violations);
+          } else if (checkSchema(schema, view, violations)) {
+            if (schema.certainlyValid(view.payload)) {
+              payloadDecoded = false;
+            } else {
+              payload = decode(schema, view, violations);
+            }
           }
         }
       }
@@ -244,7 +261,28 @@ public final class Validator {
               "validation failed unexpectedly: " + e));
     }
     return new ValidatedEvent(
-        index, partitionKey, explicitHashKey, data, envelope, entry, payload, arrival, violations);
+        index,
+        partitionKey,
+        explicitHashKey,
+        data,
+        view,
+        envelope,
+        schema,
+        payload,
+        payloadDecoded,
+        arrival,
+        violations);
+  }
+
+  /** Parses an envelope the validator has already read from the wire. */
+  static Envelope parseEnvelope(ByteString data) {
+    List<Violation> violations = new ArrayList<>(0);
+    Envelope envelope = parseEnvelope(data, violations);
+    if (envelope == null) {
+      throw new IllegalStateException(
+          "an envelope read from the wire does not parse: " + violations);
+    }
+    return envelope;
   }
 
   private static Envelope parseEnvelope(ByteString data, List<Violation> violations) {
@@ -265,45 +303,42 @@ public final class Validator {
     }
   }
 
-  private void checkEnvelope(Envelope envelope, long arrivalMicros, List<Violation> out) {
-    if (envelope.getEventId().size() != Envelopes.ID_LENGTH) {
+  private void checkEnvelope(EnvelopeView envelope, long arrivalMicros, List<Violation> out) {
+    if (envelope.eventIdLength != Envelopes.ID_LENGTH) {
       out.add(
           envelopeViolation(
               "event_id",
-              "event_id must be "
-                  + Envelopes.ID_LENGTH
-                  + " bytes, was "
-                  + envelope.getEventId().size()));
+              "event_id must be " + Envelopes.ID_LENGTH + " bytes, was " + envelope.eventIdLength));
     }
-    if (envelope.getEventType().isEmpty()) {
+    if (envelope.eventType.isEmpty()) {
       out.add(envelopeViolation("event_type", "event_type is empty"));
     }
-    if (envelope.getSchemaId() == 0L) {
+    if (envelope.schemaId == 0L) {
       out.add(envelopeViolation("schema_id", "schema_id is missing"));
     }
-    if (envelope.getFormat() == SchemaFormat.SCHEMA_FORMAT_UNSPECIFIED) {
+    if (envelope.format == SchemaFormat.SCHEMA_FORMAT_UNSPECIFIED_VALUE) {
       out.add(envelopeViolation("format", "format is unspecified"));
     }
-    if (envelope.getProducerId().size() != Envelopes.ID_LENGTH) {
+    if (envelope.producerIdLength != Envelopes.ID_LENGTH) {
       out.add(
           envelopeViolation(
               "producer_id",
               "producer_id must be "
                   + Envelopes.ID_LENGTH
                   + " bytes, was "
-                  + envelope.getProducerId().size()));
+                  + envelope.producerIdLength));
     }
-    if (envelope.getSequence() == 0L) {
+    if (envelope.sequence == 0L) {
       out.add(envelopeViolation("sequence", "sequence is missing (sequences start at 1)"));
     }
-    if (envelope.getEventTimeUs() <= 0L) {
+    if (envelope.eventTimeUs <= 0L) {
       out.add(envelopeViolation("event_time", "event_time_us is missing"));
-    } else if (envelope.getEventTimeUs() - arrivalMicros > clockSkewToleranceMicros) {
+    } else if (envelope.eventTimeUs - arrivalMicros > clockSkewToleranceMicros) {
       out.add(
           envelopeViolation(
               "event_time_in_future",
               "event_time "
-                  + ValidatedEvent.micros(envelope.getEventTimeUs())
+                  + ValidatedEvent.micros(envelope.eventTimeUs)
                   + " is more than "
                   + clockSkewTolerance
                   + " after the arrival time "
@@ -316,48 +351,59 @@ public final class Validator {
     return Violation.of(ViolationKind.INVALID_ENVELOPE, code, path, "envelope " + message);
   }
 
-  private static Object decode(CompiledSchema schema, Envelope envelope, List<Violation> out) {
+  /** Checks the envelope agrees with its schema; false when the payload cannot be decoded. */
+  private static boolean checkSchema(
+      CompiledSchema schema, EnvelopeView envelope, List<Violation> out) {
     CatalogEntry entry = schema.entry;
-    if (!entry.getEventType().equals(envelope.getEventType())) {
+    if (!entry.getEventType().equals(envelope.eventType)) {
       out.add(
           envelopeViolation(
               "event_type_mismatch",
               "event_type "
-                  + envelope.getEventType()
+                  + envelope.eventType
                   + " does not match schema id "
-                  + hex(envelope.getSchemaId())
+                  + hex(envelope.schemaId)
                   + ", which is "
                   + entry.getEventType()));
     }
-    if (envelope.getFormat() != SchemaFormat.SCHEMA_FORMAT_UNSPECIFIED
-        && envelope.getFormat() != entry.getFormat()) {
+    if (envelope.format != SchemaFormat.SCHEMA_FORMAT_UNSPECIFIED_VALUE
+        && envelope.format != entry.getFormatValue()) {
       out.add(
           envelopeViolation(
               "format_mismatch",
               "format "
-                  + envelope.getFormat()
+                  + formatName(envelope.format)
                   + " does not match the schema's "
                   + entry.getFormat()));
-      return null;
+      return false;
     }
     if (schema.error() != null) {
       out.add(
           Violation.of(
               ViolationKind.UNDECODABLE_PAYLOAD, "schema_unusable", "payload", schema.error()));
-      return null;
+      return false;
     }
+    return true;
+  }
+
+  private static String formatName(int format) {
+    SchemaFormat value = SchemaFormat.forNumber(format);
+    return value == null ? SchemaFormat.UNRECOGNIZED.name() : value.name();
+  }
+
+  private static Object decode(CompiledSchema schema, EnvelopeView envelope, List<Violation> out) {
     Object payload;
     try {
-      payload = schema.decode(envelope.getPayload());
+      payload = schema.decode(envelope.payload);
     } catch (Exception e) {
       out.add(
           Violation.of(
               ViolationKind.UNDECODABLE_PAYLOAD,
               "undecodable",
               "payload",
-              entry.getEventType()
+              schema.entry.getEventType()
                   + " payload ("
-                  + envelope.getPayload().size()
+                  + envelope.payload.size()
                   + " bytes) does not decode: "
                   + e.getMessage()));
       return null;
@@ -374,7 +420,7 @@ public final class Validator {
     if (event.payload() == null || event.envelope() == null) {
       return event.data();
     }
-    CompiledSchema schema = schemas.get(event.envelope().getSchemaId());
+    CompiledSchema schema = schemas.get(event.view().schemaId);
     if (schema == null || schema.error() != null) {
       return event.data();
     }

@@ -87,6 +87,22 @@ class TallyTest {
   }
 
   @Test
+  void keepsTheWindowAtItsSizeWhileItsMaintenanceRunsInBatches() {
+    Validator validator = Validator.builder(TestEvents.REGISTRY).build();
+    Tally tally = Tally.create(1_000, Validator.DEFAULT_CLOCK_SKEW_TOLERANCE);
+    for (int i = 1; i <= 10_000; i++) {
+      byte[] event = TestEvents.event(TestEvents.click("a"), 1, i, T).build().toByteArray();
+      tally.add(validator.validate(event, "pk", T.plusSeconds(1)));
+      // The id just written is in the window at once, whatever the eviction batching.
+      tally.add(validator.validate(event, "pk", T.plusSeconds(1)));
+    }
+
+    ValidationReport report = tally.report("window", false);
+    assertThat(report.totals.duplicates).isEqualTo(10_000);
+    assertThat(report.totals.dedupWindowEvictions).isEqualTo(9_000);
+  }
+
+  @Test
   void rendersAConsoleTableWithOneLinePerEventType() {
     String table = Reports.console(plantedReport());
 

@@ -1,0 +1,242 @@
+package dev.tideline.validator;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import dev.tideline.proto.v1.Context;
+import dev.tideline.proto.v1.Envelope;
+import dev.tideline.proto.v1.Platform;
+import dev.tideline.wire.Envelopes;
+import java.io.IOException;
+import java.util.UUID;
+
+/**
+ * The envelope fields the validator judges and counts, read either straight from the wire by {@link
+ * #scan} (no {@link Envelope} object, no strings but the two it needs) or copied from a parsed
+ * {@link Envelope} by {@link #of}.
+ *
+ * <p>{@link #scan} reads only the ordinary case and gives up (returns null) on anything else: a
+ * field twice, an unknown field, a field with another wire type than its declaration, the {@code
+ * attributes} map, a string that is not UTF-8, a truncated or malformed input. The caller then
+ * parses the {@link Envelope} the usual way, so every uncommon input gets the generated parser's
+ * exact semantics and error messages. {@code EnvelopeViewTest} checks both ways agree.
+ */
+final class EnvelopeView {
+  // Tags: (field number << 3) | wire type, for the envelope.proto fields.
+  private static final int EVENT_ID = 1 << 3 | 2;
+  private static final int EVENT_TYPE = 2 << 3 | 2;
+  private static final int FORMAT = 3 << 3;
+  private static final int SCHEMA_ID = 4 << 3 | 1;
+  private static final int EVENT_TIME_US = 5 << 3;
+  private static final int SENT_TIME_US = 6 << 3;
+  private static final int PRODUCER_ID = 7 << 3 | 2;
+  private static final int SEQUENCE = 8 << 3;
+  private static final int CONTEXT = 9 << 3 | 2;
+  private static final int PAYLOAD = 10 << 3 | 2;
+  private static final int APP_VERSION = 2 << 3 | 2;
+  private static final int PLATFORM = 3 << 3;
+  private static final int NETWORK = 12 << 3;
+  private static final int CONTEXT_FIELDS = 14;
+  private static final int ID_LENGTH = Envelopes.ID_LENGTH;
+
+  /** The event id's length in bytes; its value in the two longs when it is 16 bytes long. */
+  int eventIdLength;
+
+  long eventIdHigh;
+  long eventIdLow;
+  String eventType = "";
+  int format;
+  long schemaId;
+  long eventTimeUs;
+  long sentTimeUs;
+  int producerIdLength;
+  long producerIdHigh;
+  long producerIdLow;
+  long sequence;
+  int platform;
+  String appVersion = "";
+  ByteString payload = ByteString.EMPTY;
+  // The bytes the two strings were decoded from, to reuse the strings for the next event.
+  private ByteString eventTypeBytes = ByteString.EMPTY;
+  private ByteString appVersionBytes = ByteString.EMPTY;
+
+  private EnvelopeView() {}
+
+  /** The fields of a parsed envelope. */
+  static EnvelopeView of(Envelope envelope) {
+    EnvelopeView view = new EnvelopeView();
+    ByteString eventId = envelope.getEventId();
+    view.eventIdLength = eventId.size();
+    if (view.eventIdLength == ID_LENGTH) {
+      view.eventIdHigh = high(eventId);
+      view.eventIdLow = low(eventId);
+    }
+    view.eventType = envelope.getEventType();
+    view.format = envelope.getFormatValue();
+    view.schemaId = envelope.getSchemaId();
+    view.eventTimeUs = envelope.getEventTimeUs();
+    view.sentTimeUs = envelope.getSentTimeUs();
+    ByteString producerId = envelope.getProducerId();
+    view.producerIdLength = producerId.size();
+    if (view.producerIdLength == ID_LENGTH) {
+      view.producerIdHigh = high(producerId);
+      view.producerIdLow = low(producerId);
+    }
+    view.sequence = envelope.getSequence();
+    Context context = envelope.getContext();
+    view.platform = context.getPlatformValue();
+    view.appVersion = context.getAppVersion();
+    view.payload = envelope.getPayload();
+    return view;
+  }
+
+  /**
+   * The fields of an ordinary envelope read from the wire, sharing {@code data}'s bytes; null when
+   * the envelope is not ordinary (see the class comment) and must be parsed instead.
+   *
+   * @param previous the view of the event before in the same record, or null: events of one
+   *     producer mostly repeat its event type and app version, and then share its strings
+   */
+  static EnvelopeView scan(ByteString data, EnvelopeView previous) {
+    try {
+      CodedInputStream in = data.newCodedInput();
+      in.enableAliasing(true);
+      EnvelopeView view = new EnvelopeView();
+      int seen = 0;
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        int bit = 1 << (tag >>> 3);
+        if ((tag >>> 3) > 10 || (seen & bit) != 0) {
+          return null;
+        }
+        seen |= bit;
+        switch (tag) {
+          case EVENT_ID:
+            view.eventIdLength = in.readRawVarint32();
+            if (view.eventIdLength == ID_LENGTH) {
+              view.eventIdHigh = Long.reverseBytes(in.readRawLittleEndian64());
+              view.eventIdLow = Long.reverseBytes(in.readRawLittleEndian64());
+            } else {
+              in.skipRawBytes(view.eventIdLength);
+            }
+            break;
+          case EVENT_TYPE:
+            {
+              ByteString bytes = in.readBytes();
+              if (previous != null && bytes.equals(previous.eventTypeBytes)) {
+                view.eventType = previous.eventType;
+              } else if ((view.eventType = utf8(bytes)) == null) {
+                return null;
+              }
+              view.eventTypeBytes = bytes;
+              break;
+            }
+          case FORMAT:
+            view.format = in.readEnum();
+            break;
+          case SCHEMA_ID:
+            view.schemaId = in.readFixed64();
+            break;
+          case EVENT_TIME_US:
+            view.eventTimeUs = in.readInt64();
+            break;
+          case SENT_TIME_US:
+            view.sentTimeUs = in.readInt64();
+            break;
+          case PRODUCER_ID:
+            view.producerIdLength = in.readRawVarint32();
+            if (view.producerIdLength == ID_LENGTH) {
+              view.producerIdHigh = Long.reverseBytes(in.readRawLittleEndian64());
+              view.producerIdLow = Long.reverseBytes(in.readRawLittleEndian64());
+            } else {
+              in.skipRawBytes(view.producerIdLength);
+            }
+            break;
+          case SEQUENCE:
+            view.sequence = in.readUInt64();
+            break;
+          case CONTEXT:
+            {
+              int limit = in.pushLimit(in.readRawVarint32());
+              if (!view.scanContext(in, previous)) {
+                return null;
+              }
+              in.popLimit(limit);
+              break;
+            }
+          case PAYLOAD:
+            view.payload = in.readBytes();
+            break;
+          default:
+            return null;
+        }
+      }
+      return view;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Reads the context's platform and app version; checks its other strings are UTF-8. */
+  private boolean scanContext(CodedInputStream in, EnvelopeView previous) throws IOException {
+    int seen = 0;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      int number = tag >>> 3;
+      int bit = 1 << number;
+      if (number > CONTEXT_FIELDS || (seen & bit) != 0) {
+        return false;
+      }
+      seen |= bit;
+      if (tag == PLATFORM) {
+        platform = in.readEnum();
+      } else if (tag == NETWORK) {
+        in.readEnum();
+      } else if (tag == APP_VERSION) {
+        ByteString bytes = in.readBytes();
+        if (previous != null && bytes.equals(previous.appVersionBytes)) {
+          appVersion = previous.appVersion;
+        } else if ((appVersion = utf8(bytes)) == null) {
+          return false;
+        }
+        appVersionBytes = bytes;
+      } else if ((tag & 7) == 2 && number != 3 && number != 12) {
+        if (!in.readBytes().isValidUtf8()) {
+          return false;
+        }
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long high(ByteString id) {
+    long high = 0;
+    for (int i = 0; i < 8; i++) {
+      high = (high << 8) | (id.byteAt(i) & 0xFF);
+    }
+    return high;
+  }
+
+  private static long low(ByteString id) {
+    return high(id.substring(8));
+  }
+
+  /** The event id as a UUID, or null when it is not 16 bytes long. */
+  UUID eventUuid() {
+    return eventIdLength == ID_LENGTH ? new UUID(eventIdHigh, eventIdLow) : null;
+  }
+
+  /** The producer id as a UUID, or null when it is not 16 bytes long. */
+  UUID producerUuid() {
+    return producerIdLength == ID_LENGTH ? new UUID(producerIdHigh, producerIdLow) : null;
+  }
+
+  private static String utf8(ByteString bytes) {
+    return bytes.isValidUtf8() ? bytes.toStringUtf8() : null;
+  }
+
+  /** The context's platform name, as {@code Platform.name()} gives it. */
+  String platformName() {
+    Platform value = Platform.forNumber(platform);
+    return value == null ? Platform.UNRECOGNIZED.name() : value.name();
+  }
+}
