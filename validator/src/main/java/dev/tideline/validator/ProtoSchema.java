@@ -60,6 +60,11 @@ final class ProtoSchema extends CompiledSchema {
     this.wireCheck = WireCheck.compile(descriptor, rules, noCardNumbers);
   }
 
+  /** The event's message type. */
+  Descriptor descriptor() {
+    return descriptor;
+  }
+
   private static Descriptor build(CatalogEntry entry) {
     FileDescriptorSet set;
     try {
