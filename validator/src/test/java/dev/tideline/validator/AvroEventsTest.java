@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Avro payloads (binary, no single-object header) are decoded, checked and masked. */
 class AvroEventsTest {
-  private static final String PAYMENT = "dev.tideline.events.avro.Payment";
+  static final String PAYMENT = "dev.tideline.events.avro.Payment";
   private static final Instant T = Instant.parse("2026-11-25T15:30:00Z");
   private static final Schema SCHEMA = TestEvents.avroSchema(PAYMENT);
 
@@ -27,7 +27,7 @@ class AvroEventsTest {
 
   @TempDir Path dir;
 
-  private static GenericRecord payment(String orderId, String currency, String reference) {
+  static GenericRecord payment(String orderId, String currency, String reference) {
     GenericRecord payment = new GenericData.Record(SCHEMA);
     payment.put("order_id", orderId);
     payment.put("amount_minor", 2500L);

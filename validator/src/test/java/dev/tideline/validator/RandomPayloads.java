@@ -6,9 +6,10 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.DynamicMessage;
-import com.google.protobuf.Message;
+import com.google.protobuf.MessageLite;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -104,6 +105,26 @@ final class RandomPayloads {
     return builder.build();
   }
 
+  /** A random message whose broken fields are re-drawn until it keeps the rules (mostly). */
+  DynamicMessage nearlyValid(ProtoSchema schema) {
+    Descriptor type = schema.descriptor();
+    DynamicMessage message = message(type);
+    for (int attempt = 0; attempt < 40; attempt++) {
+      List<Violation> violations = new ArrayList<>();
+      schema.check(message, violations);
+      if (violations.isEmpty()) {
+        return message;
+      }
+      String path = violations.get(random.nextInt(violations.size())).path();
+      FieldDescriptor broken = type.findFieldByName(path.split("[.\\[]")[0]);
+      if (broken == null) {
+        return message;
+      }
+      message = reroll(message, broken);
+    }
+    return message;
+  }
+
   /** The message with one field cleared, or set anew. */
   DynamicMessage reroll(DynamicMessage message, FieldDescriptor field) {
     DynamicMessage.Builder builder = message.toBuilder().clearField(field);
@@ -170,7 +191,7 @@ final class RandomPayloads {
    * string of bytes that are not UTF-8 appended under a random field number, a field holding an
    * explicit default (0 or empty) appended, or bytes inserted.
    */
-  byte[] damage(byte[] bytes, Message other) {
+  byte[] damage(byte[] bytes, MessageLite other) {
     try {
       switch (random.nextInt(7)) {
         case 0:

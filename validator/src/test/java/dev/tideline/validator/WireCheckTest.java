@@ -169,26 +169,6 @@ class WireCheckTest {
     return violations.isEmpty() ? null : violations.toString();
   }
 
-  /** A random message whose broken fields are re-drawn until it keeps the rules (mostly). */
-  private static DynamicMessage nearlyValid(ProtoSchema schema, RandomPayloads random) {
-    Descriptor type = schema.descriptor();
-    DynamicMessage message = random.message(type);
-    for (int attempt = 0; attempt < 40; attempt++) {
-      List<Violation> violations = new ArrayList<>();
-      schema.check(message, violations);
-      if (violations.isEmpty()) {
-        return message;
-      }
-      String path = violations.get(random.random().nextInt(violations.size())).path();
-      FieldDescriptor broken = type.findFieldByName(path.split("[.\\[]")[0]);
-      if (broken == null) {
-        return message;
-      }
-      message = random.reroll(message, broken);
-    }
-    return message;
-  }
-
   private static void assertAgreement(CatalogEntry entry, long seed) {
     ProtoSchema schema = (ProtoSchema) CompiledSchema.compile(entry);
     Descriptor type = schema.descriptor();
@@ -196,7 +176,7 @@ class WireCheckTest {
     int valid = 0;
     int invalid = 0;
     for (int i = 0; i < CANONICAL; i++) {
-      DynamicMessage message = nearlyValid(schema, random);
+      DynamicMessage message = random.nearlyValid(schema);
       if (i % 2 == 1) {
         // One field changed: often just past a bound.
         List<FieldDescriptor> fields = type.getFields();
@@ -249,7 +229,7 @@ class WireCheckTest {
     int certain = 0;
     for (int i = 0; i < DAMAGED; i++) {
       byte[] payload =
-          random.damage(nearlyValid(schema, random).toByteArray(), random.message(type));
+          random.damage(random.nearlyValid(schema).toByteArray(), random.message(type));
       if (schema.certainlyValid(ByteString.copyFrom(payload))) {
         certain++;
         assertThat(decodingVerdict(schema, payload)).as("payload %s", hex(payload)).isNull();
