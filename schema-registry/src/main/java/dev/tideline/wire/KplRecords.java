@@ -1,7 +1,9 @@
 package dev.tideline.wire;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.tideline.proto.kpl.AggregatedRecord;
 import dev.tideline.proto.kpl.Record;
 import java.io.IOException;
@@ -70,7 +72,9 @@ public final class KplRecords {
   }
 
   /**
-   * Reads an aggregated record, checking magic, checksum, protobuf and key indexes.
+   * Reads an aggregated record, checking magic, checksum, protobuf and key indexes. The
+   * sub-records' data share {@code data}'s bytes rather than copying them, so {@code data} must not
+   * change afterwards.
    *
    * @throws MalformedRecordException with the reason and position of the first problem
    */
@@ -110,7 +114,11 @@ public final class KplRecords {
     }
     AggregatedRecord record;
     try {
-      record = AggregatedRecord.parser().parseFrom(data, MAGIC_LENGTH, bodyLength);
+      // Aliasing: the sub-records' data share the record's bytes instead of being copied.
+      CodedInputStream input =
+          UnsafeByteOperations.unsafeWrap(data, MAGIC_LENGTH, bodyLength).newCodedInput();
+      input.enableAliasing(true);
+      record = AggregatedRecord.parser().parseFrom(input);
     } catch (InvalidProtocolBufferException e) {
       throw new MalformedRecordException(
           MalformedRecordException.Reason.BAD_PROTOBUF,

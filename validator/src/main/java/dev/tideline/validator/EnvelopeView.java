@@ -55,9 +55,11 @@ final class EnvelopeView {
   int platform;
   String appVersion = "";
   ByteString payload = ByteString.EMPTY;
-  // The bytes the two strings were decoded from, to reuse the strings for the next event.
-  private ByteString eventTypeBytes = ByteString.EMPTY;
-  private ByteString appVersionBytes = ByteString.EMPTY;
+  // The bytes the fields were read from, to reuse what was read for the next event; null when not
+  // read from the wire.
+  private ByteString eventTypeBytes;
+  private ByteString appVersionBytes;
+  private ByteString contextBytes;
 
   private EnvelopeView() {}
 
@@ -155,11 +157,16 @@ final class EnvelopeView {
             break;
           case CONTEXT:
             {
-              int limit = in.pushLimit(in.readRawVarint32());
-              if (!view.scanContext(in, previous)) {
+              ByteString context = in.readBytes();
+              view.contextBytes = context;
+              if (previous != null && context.equals(previous.contextBytes)) {
+                // The producer's context as in the event before: read and checked already.
+                view.platform = previous.platform;
+                view.appVersion = previous.appVersion;
+                view.appVersionBytes = previous.appVersionBytes;
+              } else if (!view.scanContext(context, previous)) {
                 return null;
               }
-              in.popLimit(limit);
               break;
             }
           case PAYLOAD:
@@ -176,7 +183,9 @@ final class EnvelopeView {
   }
 
   /** Reads the context's platform and app version; checks its other strings are UTF-8. */
-  private boolean scanContext(CodedInputStream in, EnvelopeView previous) throws IOException {
+  private boolean scanContext(ByteString context, EnvelopeView previous) throws IOException {
+    CodedInputStream in = context.newCodedInput();
+    in.enableAliasing(true);
     int seen = 0;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       int number = tag >>> 3;

@@ -89,6 +89,8 @@ public final class Tally {
   private final Map<UUID, ProducerState> producers = new HashMap<>();
   private Row lastByArrival;
   private Row lastByEvent;
+  private RowKey lastCompletenessKey;
+  private long[] lastCompleteness;
 
   private Tally(long dedupWindow, Duration clockSkewTolerance) {
     this.dedupWindow = dedupWindow;
@@ -214,12 +216,7 @@ public final class Tally {
       lastByEvent = row(byEventHour, lastByEvent, eventHour, type, platform, appVersion);
       lastByEvent.counts.add(reason, duplicate, latenessMs);
       if (timed) {
-        RowKey key = new RowKey(eventHour, type, "", "");
-        long[] counts = completeness.get(key);
-        if (counts == null) {
-          counts = new long[1 + CHECKPOINT_MS.length];
-          completeness.put(key, counts);
-        }
+        long[] counts = completeness(eventHour, type);
         counts[0]++;
         long afterHourEnd = arrivalMs - (eventHour + 1) * HOUR_MS;
         for (int i = 0; i < CHECKPOINT_MS.length; i++) {
@@ -245,6 +242,21 @@ public final class Tally {
         }
       }
     }
+  }
+
+  /** The completeness counters of an event-time hour and type; the last ones without a lookup. */
+  private long[] completeness(long eventHour, String type) {
+    if (lastCompletenessKey == null
+        || lastCompletenessKey.hour != eventHour
+        || lastCompletenessKey.eventType != type) {
+      lastCompletenessKey = new RowKey(eventHour, type, "", "");
+      lastCompleteness = completeness.get(lastCompletenessKey);
+      if (lastCompleteness == null) {
+        lastCompleteness = new long[1 + CHECKPOINT_MS.length];
+        completeness.put(lastCompletenessKey, lastCompleteness);
+      }
+    }
+    return lastCompleteness;
   }
 
   /**

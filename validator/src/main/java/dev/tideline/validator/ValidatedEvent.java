@@ -101,6 +101,11 @@ public final class ValidatedEvent {
     return view;
   }
 
+  /** The compiled schema of the envelope's schema id, or null when unknown. */
+  CompiledSchema compiledSchema() {
+    return schema;
+  }
+
   /** The catalog entry of the envelope's schema id, or null when unknown. */
   public CatalogEntry schema() {
     return schema == null ? null : schema.entry;

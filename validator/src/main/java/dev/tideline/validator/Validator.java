@@ -113,7 +113,7 @@ public final class Validator {
     long arrivalMicros = micros(arrivalTime);
     if (!KplRecords.isAggregated(data)) {
       ValidatedEvent event =
-          validateEvent(0, partitionKey, null, bytes, arrivalTime, arrivalMicros, null, null);
+          validateEvent(0, partitionKey, null, bytes, arrivalTime, arrivalMicros, null, null, null);
       return new RecordResult(
           bytes,
           partitionKey,
@@ -153,6 +153,7 @@ public final class Validator {
     }
     List<ValidatedEvent> events = new ArrayList<>(count);
     EnvelopeView previous = null;
+    CompiledSchema previousSchema = null;
     for (int i = 0; i < count; i++) {
       Violation range = outside[i];
       if (range == null && firstOutside >= 0) {
@@ -178,10 +179,12 @@ public final class Validator {
               arrivalTime,
               arrivalMicros,
               range,
-              previous);
+              previous,
+              previousSchema);
       events.add(event);
       if (event.view() != null) {
         previous = event.view();
+        previousSchema = event.compiledSchema();
       }
     }
     return new RecordResult(
@@ -207,7 +210,8 @@ public final class Validator {
       Instant arrival,
       long arrivalMicros,
       Violation rangeViolation,
-      EnvelopeView previous) {
+      EnvelopeView previous,
+      CompiledSchema previousSchema) {
     List<Violation> violations = new ArrayList<>(0);
     if (rangeViolation != null) {
       violations.add(rangeViolation);
@@ -232,7 +236,11 @@ public final class Validator {
       if (view != null) {
         checkEnvelope(view, arrivalMicros, violations);
         if (view.schemaId != 0L) {
-          schema = schemas.get(view.schemaId);
+          // Events of one record mostly share a schema: skip the cache lookup then.
+          schema =
+              previous != null && previous.schemaId == view.schemaId && previousSchema != null
+                  ? previousSchema
+                  : schemas.get(view.schemaId);
           if (schema == null) {
             violations.add(
                 Violation.of(

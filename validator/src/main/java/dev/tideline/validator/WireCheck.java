@@ -45,8 +45,12 @@ final class WireCheck {
     FieldPlan[] dense;
     boolean hasRealOneofs;
 
+    /** The type's number of fields ({@code getFields()} makes a list on every call). */
+    final int fieldCount;
+
     Plan(Descriptor type) {
       this.type = type;
+      this.fieldCount = type.getFields().size();
     }
 
     FieldPlan field(int number) {
@@ -188,8 +192,10 @@ final class WireCheck {
     if (depth > RECURSION_LIMIT) {
       return null;
     }
-    Node node = new Node(plan.type.getFields().size());
-    boolean[] seen = new boolean[node.values.length];
+    Node node = new Node(plan.fieldCount);
+    // Singular fields read so far, by index: a bit each for the first 64, a set for the rest.
+    long seenBits = 0;
+    boolean[] seen = node.values.length > 64 ? new boolean[node.values.length] : null;
     List<OneofDescriptor> oneofs = null;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       FieldPlan fieldPlan = plan.field(WireFormat.getTagFieldNumber(tag));
@@ -224,10 +230,20 @@ final class WireCheck {
         }
         continue;
       }
-      if (wireType != fieldPlan.wireType || seen[index]) {
+      if (wireType != fieldPlan.wireType) {
         return null;
       }
-      seen[index] = true;
+      if (index < 64) {
+        if ((seenBits & 1L << index) != 0) {
+          return null;
+        }
+        seenBits |= 1L << index;
+      } else {
+        if (seen[index]) {
+          return null;
+        }
+        seen[index] = true;
+      }
       if (plan.hasRealOneofs) {
         OneofDescriptor oneof = fieldPlan.field.getRealContainingOneof();
         if (oneof != null) {
