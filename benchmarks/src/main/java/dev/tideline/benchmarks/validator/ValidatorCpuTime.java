@@ -7,16 +7,18 @@ import java.util.Locale;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The same three paths as {@link ValidatorBenchmark}, measured in the benchmark thread's CPU time
- * rather than wall time, so the per-core figure holds on a machine shared with other work. Each
- * path runs in a JVM of its own (as JMH forks do), so one path's JIT profile does not slow another.
+ * The same paths as {@link ValidatorBenchmark}, measured in the benchmark thread's CPU time rather
+ * than wall time, so the per-core figure holds on a machine shared with other work. Each path runs
+ * in a JVM of its own (as JMH forks do), so one path's JIT profile does not slow another.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.tideline.benchmarks.validator.ValidatorCpuTime [seconds per round, default 5]}. It prints,
  * per path, the events per CPU-second of each of 4 measured rounds after 2 warm-up rounds.
  */
 public final class ValidatorCpuTime {
-  private static final String[] PATHS = {"bareDecode", "validate", "fullPath"};
+  private static final String[] PATHS = {
+    "bareDecode", "validate", "fullPath", "fullPathWithPayloads"
+  };
   private static final int WARMUP_ROUNDS = 2;
   private static final int ROUNDS = 4;
 
@@ -71,6 +73,9 @@ public final class ValidatorCpuTime {
           case "fullPath":
             bench.fullPath(sink);
             break;
+          case "fullPathWithPayloads":
+            bench.fullPathWithPayloads(sink);
+            break;
           default:
             throw new IllegalArgumentException("no path " + path);
         }
@@ -87,7 +92,7 @@ public final class ValidatorCpuTime {
     }
     System.out.printf(
         Locale.ROOT,
-        "%-10s events per CPU-second (%d-byte envelopes):%s%n",
+        "%-20s events per CPU-second (%d-byte envelopes):%s%n",
         path,
         bench.averageEnvelopeBytes(),
         rounds);
