@@ -177,7 +177,8 @@ final class EnvelopeView {
         }
       }
       return view;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // Malformed: the generated parser will say how.
       return null;
     }
   }
