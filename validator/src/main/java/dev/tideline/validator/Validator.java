@@ -144,8 +144,28 @@ public final class Validator {
     Violation[] outside = new Violation[count];
     int firstOutside = -1;
     if (shardRange != null) {
+      // One check per distinct key, not per sub-record: an MD5 each. Indexes were range-checked.
+      Violation[] byKey = new Violation[aggregate.getPartitionKeyTableCount()];
+      boolean[] checked = new boolean[byKey.length];
+      Violation[] byHashKey = new Violation[aggregate.getExplicitHashKeyTableCount()];
+      boolean[] hashKeyChecked = new boolean[byHashKey.length];
       for (int i = 0; i < count; i++) {
-        outside[i] = checkRange(key(aggregate, i), hashKey(aggregate, i), shardRange);
+        Record sub = aggregate.getRecords(i);
+        if (sub.hasExplicitHashKeyIndex()) {
+          int k = (int) sub.getExplicitHashKeyIndex();
+          if (!hashKeyChecked[k]) {
+            byHashKey[k] = checkRange(key(aggregate, i), hashKey(aggregate, i), shardRange);
+            hashKeyChecked[k] = true;
+          }
+          outside[i] = byHashKey[k];
+        } else {
+          int k = (int) sub.getPartitionKeyIndex();
+          if (!checked[k]) {
+            byKey[k] = checkRange(key(aggregate, i), null, shardRange);
+            checked[k] = true;
+          }
+          outside[i] = byKey[k];
+        }
         if (outside[i] != null && firstOutside < 0) {
           firstOutside = i;
         }

@@ -14,6 +14,8 @@ import com.google.protobuf.DynamicMessage;
 import dev.tideline.events.v1.Click;
 import dev.tideline.events.v1.Impression;
 import dev.tideline.events.v1.Payment;
+import dev.tideline.proto.kpl.AggregatedRecord;
+import dev.tideline.proto.kpl.Record;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.wire.KplRecords;
 import java.math.BigInteger;
@@ -259,6 +261,48 @@ class ValidatorTest {
     assertThat(result.events())
         .extracting(ValidatedEvent::reason)
         .containsOnly(ViolationKind.OUTSIDE_SHARD_RANGE);
+  }
+
+  @Test
+  void checksEachSubRecordByItsOwnKeyWhenSubRecordsShareKeyTableEntries() {
+    String inside = "user-1";
+    BigInteger hash = Validator.hashKey(inside);
+    HashKeyRange range = HashKeyRange.of(hash, hash);
+    // Sub-records 0 and 2 share the inside key, 1 and 3 share the outside one, 4 has an explicit
+    // hash key inside the range, 5 one outside it.
+    AggregatedRecord.Builder aggregate =
+        AggregatedRecord.newBuilder()
+            .addPartitionKeyTable(inside)
+            .addPartitionKeyTable("user-2")
+            .addExplicitHashKeyTable(hash.toString())
+            .addExplicitHashKeyTable(hash.add(BigInteger.ONE).toString());
+    long[] keys = {0, 1, 0, 1, 1, 0};
+    for (int i = 0; i < keys.length; i++) {
+      Record.Builder sub =
+          Record.newBuilder()
+              .setPartitionKeyIndex(keys[i])
+              .setData(event(click("e" + i), 1, i + 1, LOGGED).build().toByteString());
+      if (i >= 4) {
+        sub.setExplicitHashKeyIndex(i - 4);
+      }
+      aggregate.addRecords(sub);
+    }
+
+    RecordResult result =
+        validator.validate(KplRecords.encode(aggregate.build()), inside, ARRIVAL, range);
+
+    assertThat(result.events())
+        .extracting(e -> e.violations().get(0).code())
+        .containsExactly(
+            "in_misrouted_aggregate",
+            "outside_shard_range",
+            "in_misrouted_aggregate",
+            "outside_shard_range",
+            "in_misrouted_aggregate",
+            "outside_shard_range");
+    assertThat(result.events().get(5).violations().get(0).message()).contains("(explicit)");
+    assertThat(result.events().get(3).violations().get(0).message())
+        .contains("(MD5 of partition key)");
   }
 
   @Test
