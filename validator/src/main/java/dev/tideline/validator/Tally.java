@@ -89,6 +89,8 @@ public final class Tally {
   private final Map<UUID, ProducerState> producers = new HashMap<>();
   private Row lastByArrival;
   private Row lastByEvent;
+  private UUID lastProducerId;
+  private ProducerState lastProducer;
   private RowKey lastCompletenessKey;
   private long[] lastCompleteness;
 
@@ -226,13 +228,8 @@ public final class Tally {
         }
       }
     }
-    UUID producerId = envelope == null ? null : envelope.producerUuid();
-    if (producerId != null && envelope.sequence != 0) {
-      ProducerState producer = producers.get(producerId);
-      if (producer == null) {
-        producer = new ProducerState();
-        producers.put(producerId, producer);
-      }
+    if (envelope != null && envelope.producerIdLength == 16 && envelope.sequence != 0) {
+      ProducerState producer = producer(envelope);
       producer.add(type, envelope.sequence);
       if (!duplicate && isValid && AUDIT_EVENT_TYPE.equals(type)) {
         try {
@@ -242,6 +239,21 @@ public final class Tally {
         }
       }
     }
+  }
+
+  /** The state of the event's producer; the last one used without a lookup. */
+  private ProducerState producer(EnvelopeView envelope) {
+    if (lastProducer == null
+        || lastProducerId.getMostSignificantBits() != envelope.producerIdHigh
+        || lastProducerId.getLeastSignificantBits() != envelope.producerIdLow) {
+      lastProducerId = envelope.producerUuid();
+      lastProducer = producers.get(lastProducerId);
+      if (lastProducer == null) {
+        lastProducer = new ProducerState();
+        producers.put(lastProducerId, lastProducer);
+      }
+    }
+    return lastProducer;
   }
 
   /** The completeness counters of an event-time hour and type; the last ones without a lookup. */
