@@ -112,8 +112,10 @@ public final class ValidatedEvent {
   }
 
   /**
-   * The decoded payload, or null: a {@code com.google.protobuf.DynamicMessage} for protobuf
-   * schemas, an {@code org.apache.avro.generic.GenericRecord} for Avro schemas.
+   * The decoded payload, or null when it did not decode or its schema is unknown: a {@code
+   * com.google.protobuf.DynamicMessage} for protobuf schemas, an {@code
+   * org.apache.avro.generic.GenericRecord} for Avro schemas. A protobuf payload the validator
+   * proved valid from its wire bytes is decoded here, on the first call.
    */
   public Object payload() {
     if (!payloadDecoded) {
