@@ -113,7 +113,7 @@ public final class Validator {
     long arrivalMicros = micros(arrivalTime);
     if (!KplRecords.isAggregated(data)) {
       ValidatedEvent event =
-          validateEvent(0, partitionKey, null, bytes, arrivalTime, arrivalMicros, null, null, null);
+          validateEvent(0, partitionKey, null, bytes, arrivalTime, arrivalMicros, null, null);
       return new RecordResult(
           bytes,
           partitionKey,
@@ -172,8 +172,7 @@ public final class Validator {
       }
     }
     List<ValidatedEvent> events = new ArrayList<>(count);
-    EnvelopeView previous = null;
-    CompiledSchema previousSchema = null;
+    ValidatedEvent previous = null;
     for (int i = 0; i < count; i++) {
       Violation range = outside[i];
       if (range == null && firstOutside >= 0) {
@@ -199,13 +198,9 @@ public final class Validator {
               arrivalTime,
               arrivalMicros,
               range,
-              previous,
-              previousSchema);
+              previous);
       events.add(event);
-      if (event.view() != null) {
-        previous = event.view();
-        previousSchema = event.compiledSchema();
-      }
+      previous = event;
     }
     return new RecordResult(
         bytes, partitionKey, arrivalTime, true, events, Collections.<Violation>emptyList());
@@ -230,8 +225,10 @@ public final class Validator {
       Instant arrival,
       long arrivalMicros,
       Violation rangeViolation,
-      EnvelopeView previous,
-      CompiledSchema previousSchema) {
+      ValidatedEvent previousEvent) {
+    // Events of one record mostly share their producer's strings, context and schema: what the
+    // event before read is reused when the bytes (or the schema id) are the same.
+    EnvelopeView previous = previousEvent == null ? null : previousEvent.view();
     List<Violation> violations = new ArrayList<>(0);
     if (rangeViolation != null) {
       violations.add(rangeViolation);
@@ -256,10 +253,11 @@ public final class Validator {
       if (view != null) {
         checkEnvelope(view, arrivalMicros, violations);
         if (view.schemaId != 0L) {
-          // Events of one record mostly share a schema: skip the cache lookup then.
           schema =
-              previous != null && previous.schemaId == view.schemaId && previousSchema != null
-                  ? previousSchema
+              previous != null
+                      && previous.schemaId == view.schemaId
+                      && previousEvent.compiledSchema() != null
+                  ? previousEvent.compiledSchema()
                   : schemas.get(view.schemaId);
           if (schema == null) {
             violations.add(
