@@ -1,0 +1,1025 @@
+package dev.tideline.sdk;
+
+import java.io.Closeable;
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.Checksum;
+
+/**
+ * The spool's storage: a write-ahead log of serialized envelopes in append-only segment files, in a
+ * directory one process owns. The format is specified in {@code docs/formats/spool.md}; in short,
+ * each segment starts with a header naming the producer and the sequence the segment follows, and
+ * holds frames of {@code length | CRC-32C | body}, where a body is an event (sequence, partition
+ * key, envelope) or an acknowledgement (ranges of sequences that no longer need sending).
+ *
+ * <p>Writing: {@link #append} buffers a frame, {@link #commit} writes the buffer and syncs it; only
+ * then is it durable and readable. A segment is deleted once every event in it, and in every older
+ * segment, was released (acknowledged by Kinesis or dropped and reported). Reading: one cursor
+ * walks the committed events in order ({@link #next}), skipping events acknowledged before a
+ * restart and corrupt bytes, which it counts. Opening ({@link #open}) locks the directory, recovers
+ * the segments (a torn tail is cut, corrupt frames are skipped, never fatal), and continues the
+ * producer's sequence after the highest one ever written.
+ *
+ * <p>Thread-safe: every method holds the spool's monitor (the writer thread appends and commits,
+ * the worker reads and releases; neither holds it for long except while syncing).
+ */
+final class Spool implements Closeable {
+  static final int SEGMENT_MAGIC = 0x544C5347; // "TLSG"
+  static final int STATE_MAGIC = 0x544C5354; // "TLST"
+  static final int VERSION = 1;
+  static final int HEADER_BYTES = 36;
+  static final int FRAME_HEADER_BYTES = 8;
+  static final byte EVENT = 1;
+  static final byte ACK = 2;
+
+  /** The largest frame body: a 10 MiB envelope with room to spare; anything larger is corrupt. */
+  static final int MAX_FRAME_BODY = 16 * 1024 * 1024;
+
+  /** The smallest event body: type, sequence, key length and a one-byte key. */
+  static final int MIN_EVENT_BODY = 1 + 8 + 2 + 1;
+
+  private static final int ACK_RANGE_BYTES = 16;
+  private static final int MAX_RANGES_PER_ACK = 4096;
+  private static final String SEGMENT_SUFFIX = ".seg";
+  private static final String STATE_FILE = "producer";
+  private static final String LOCK_FILE = "lock";
+  private static final int READ_CHUNK = 64 * 1024;
+
+  /** Positions pack a segment id and an offset: the offset takes the low 40 bits. */
+  static final int OFFSET_BITS = 40;
+
+  private static final long OFFSET_MASK = (1L << OFFSET_BITS) - 1;
+
+  /** One event read back from the spool. */
+  static final class Entry {
+    final long position;
+    final int frameBytes;
+    final long sequence;
+    final String partitionKey;
+    final byte[] body;
+
+    Entry(long position, int frameBytes, long sequence, String partitionKey, byte[] body) {
+      this.position = position;
+      this.frameBytes = frameBytes;
+      this.sequence = sequence;
+      this.partitionKey = partitionKey;
+      this.body = body;
+    }
+  }
+
+  /** What opening found; see {@link #recovery()}. */
+  static final class Recovery {
+    int segments;
+    long events; // unacknowledged events found
+    long acknowledged; // events skipped because an acknowledgement frame covers them
+    long tornTailBytes;
+    int corruptHeaders; // segments whose header is unreadable (their frames are still read)
+    int foreignSegments; // segments of another producer (left alone)
+    long lastSequence;
+
+    @Override
+    public String toString() {
+      return segments
+          + " segments, "
+          + events
+          + " events to send, "
+          + acknowledged
+          + " already acknowledged, "
+          + tornTailBytes
+          + " torn-tail bytes cut, "
+          + corruptHeaders
+          + " unreadable segment headers, "
+          + foreignSegments
+          + " segments of another producer";
+    }
+  }
+
+  private static final class Segment {
+    final long id;
+    final File file;
+    long size; // bytes in the file that were written and synced (or found on open)
+    long entries; // events in it still to release
+    long released;
+    SpoolFiles.Output out; // only the active segment
+    RandomAccessFile in; // opened by the reader on demand
+
+    Segment(long id, File file) {
+      this.id = id;
+      this.file = file;
+    }
+  }
+
+  private final File directory;
+  private final SpoolFiles files;
+  private final long maxBytes;
+  private final long segmentBytes;
+  private final RandomAccessFile lockFile;
+  private final FileLock lock;
+  private final byte[] producerId;
+  private final Recovery recovery = new Recovery();
+  private final Checksum crc = Crc32c.create();
+
+  // Guarded by this.
+  private final TreeMap<Long, Segment> segments = new TreeMap<>();
+  private final TreeMap<Long, Long> recoveredAcks = new TreeMap<>(); // first -> last sequence
+  private Segment active;
+  private long nextSegmentId;
+  private byte[] writeBuffer = new byte[64 * 1024];
+  private int writeLength;
+  private int writeEntries;
+  private long bytes;
+  private long lastSequence;
+  private final List<long[]> pendingAcks = new ArrayList<>();
+  private long cursor;
+  private byte[] chunk = new byte[READ_CHUNK]; // the reader's window on one segment
+  private long chunkSegment = -1;
+  private long chunkStart;
+  private int chunkLength;
+  private long corruptRegions;
+  private long corruptBytes;
+  private boolean closed;
+  private String lastKey;
+  private byte[] lastKeyBytes;
+
+  private Spool(
+      File directory,
+      SpoolFiles files,
+      long maxBytes,
+      long segmentBytes,
+      RandomAccessFile lockFile,
+      FileLock lock,
+      byte[] producerId) {
+    this.directory = directory;
+    this.files = files;
+    this.maxBytes = maxBytes;
+    this.segmentBytes = segmentBytes;
+    this.lockFile = lockFile;
+    this.lock = lock;
+    this.producerId = producerId;
+  }
+
+  /**
+   * Opens (creating it if needed) and recovers a spool directory.
+   *
+   * @param producerId the producer id to use if the directory has none yet (null: a random one)
+   * @throws SpoolLockedException if another process, or another spool in this one, has it open
+   * @throws IOException if the directory cannot be created, read or locked
+   */
+  static Spool open(
+      File directory, SpoolFiles files, long maxBytes, long segmentBytes, byte[] producerId)
+      throws IOException {
+    if (!directory.isDirectory() && !directory.mkdirs() && !directory.isDirectory()) {
+      throw new IOException("cannot create the spool directory " + directory);
+    }
+    File lockPath = new File(directory, LOCK_FILE);
+    RandomAccessFile lockFile;
+    try {
+      lockFile = new RandomAccessFile(lockPath, "rw");
+    } catch (FileNotFoundException e) {
+      throw new IOException("cannot open the spool lock file " + lockPath + ": " + e.getMessage());
+    }
+    FileLock lock;
+    try {
+      lock = lockFile.getChannel().tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    } catch (IOException e) {
+      closeQuietly(lockFile);
+      throw e;
+    }
+    if (lock == null) {
+      closeQuietly(lockFile);
+      throw new SpoolLockedException(
+          "the spool directory "
+              + directory
+              + " is in use by another tracker (its lock file "
+              + lockPath
+              + " is locked); give each process and each tracker a directory of its own");
+    }
+    try {
+      byte[] state = readState(new File(directory, STATE_FILE));
+      byte[] id =
+          state != null
+              ? Arrays.copyOfRange(state, 8, 24)
+              : producerId != null ? producerId.clone() : randomProducerId();
+      Spool spool = new Spool(directory, files, maxBytes, segmentBytes, lockFile, lock, id);
+      synchronized (spool) {
+        spool.lastSequence = state != null ? getLong(state, 24) : 0;
+        spool.recover();
+        spool.writeState();
+      }
+      return spool;
+    } catch (IOException | RuntimeException e) {
+      try {
+        lock.release();
+      } catch (IOException ignored) {
+        // closing the file releases it too
+      }
+      closeQuietly(lockFile);
+      throw e;
+    }
+  }
+
+  /** Thrown when a spool directory is locked by someone else. */
+  static final class SpoolLockedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SpoolLockedException(String message) {
+      super(message);
+    }
+  }
+
+  /** The state file's bytes (producer id at 8, sequence floor at 24), or null if absent or torn. */
+  private static byte[] readState(File file) throws IOException {
+    if (!file.exists()) {
+      return null;
+    }
+    byte[] bytes = new byte[HEADER_BYTES];
+    try (RandomAccessFile in = new RandomAccessFile(file, "r")) {
+      if (in.length() < HEADER_BYTES) {
+        return null;
+      }
+      in.readFully(bytes);
+    }
+    // A torn state file is ignored: the segment headers name the producer and the sequence too.
+    return headerValid(bytes, 0, STATE_MAGIC) ? bytes : null;
+  }
+
+  private static byte[] randomProducerId() {
+    byte[] id = new byte[16];
+    new SecureRandom().nextBytes(id);
+    id[6] = (byte) ((id[6] & 0x0F) | 0x40); // UUIDv4
+    id[8] = (byte) ((id[8] & 0x3F) | 0x80);
+    return id;
+  }
+
+  // ---------------------------------------------------------------- recovery
+
+  private void recover() throws IOException {
+    File[] found = directory.listFiles();
+    List<Long> ids = new ArrayList<>();
+    if (found != null) {
+      for (File file : found) {
+        long id = segmentId(file.getName());
+        if (id > 0) {
+          ids.add(id);
+        }
+      }
+    }
+    java.util.Collections.sort(ids);
+    TreeMap<Long, Long> acks = new TreeMap<>();
+    List<long[]> eventSequences = new ArrayList<>(); // {segment id, sequence}
+    for (int i = 0; i < ids.size(); i++) {
+      long id = ids.get(i);
+      Segment segment = new Segment(id, segmentFile(id));
+      byte[] data = readAll(segment.file);
+      nextSegmentId = Math.max(nextSegmentId, id);
+      if (data.length < HEADER_BYTES) {
+        // Torn while being created: it never held an event.
+        recovery.tornTailBytes += data.length;
+        deleteQuietly(segment.file);
+        continue;
+      }
+      if (!headerValid(data, 0, SEGMENT_MAGIC)) {
+        // The directory is ours (locked, named by the state file): trust the frames, whose own
+        // checksums still prove them, and count the header as corrupt.
+        recovery.corruptHeaders++;
+        corruptRegions++;
+        corruptBytes += HEADER_BYTES;
+      } else if (!Arrays.equals(Arrays.copyOfRange(data, 8, 24), producerId)) {
+        // Another producer's segment (copied in by hand?): sending it under our id would corrupt
+        // both sequences. Left in place, unread, and reported.
+        recovery.foreignSegments++;
+        continue;
+      } else {
+        lastSequence = Math.max(lastSequence, getLong(data, 24));
+      }
+      int offset = HEADER_BYTES;
+      int end = data.length;
+      while (offset < end) {
+        int length = frameLength(data, offset, end);
+        if (length < 0) {
+          int next = resync(data, offset + 1, end);
+          if (next < 0) {
+            // Nothing sound follows: a torn tail (or a zero-filled one); cut it.
+            recovery.tornTailBytes += end - offset;
+            truncate(segment.file, offset);
+            end = offset;
+            break;
+          }
+          corruptRegions++;
+          corruptBytes += next - offset;
+          offset = next;
+          continue;
+        }
+        int body = offset + FRAME_HEADER_BYTES;
+        if (data[body] == EVENT) {
+          long sequence = getLong(data, body + 1);
+          eventSequences.add(new long[] {id, sequence});
+          lastSequence = Math.max(lastSequence, sequence);
+        } else {
+          for (int r = body + 1; r + ACK_RANGE_BYTES <= body + length; r += ACK_RANGE_BYTES) {
+            addRange(acks, getLong(data, r), getLong(data, r + 8));
+          }
+        }
+        offset = body + length;
+      }
+      segment.size = end;
+      segments.put(id, segment);
+      bytes += end;
+      recovery.segments++;
+    }
+    for (long[] event : eventSequences) {
+      Segment segment = segments.get(event[0]);
+      if (contains(acks, event[1])) {
+        recovery.acknowledged++;
+      } else {
+        segment.entries++;
+        recovery.events++;
+      }
+    }
+    recoveredAcks.putAll(acks);
+    recovery.lastSequence = lastSequence;
+    cursor = segments.isEmpty() ? position(nextSegmentId + 1, 0) : position(segments.firstKey(), 0);
+    deleteReleasedHead();
+  }
+
+  private static long segmentId(String name) {
+    if (!name.endsWith(SEGMENT_SUFFIX) || name.length() != 20 + SEGMENT_SUFFIX.length()) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(name.substring(0, 20));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private File segmentFile(long id) {
+    String digits = Long.toString(id);
+    StringBuilder name = new StringBuilder(24);
+    for (int i = digits.length(); i < 20; i++) {
+      name.append('0');
+    }
+    return new File(directory, name.append(digits).append(SEGMENT_SUFFIX).toString());
+  }
+
+  private static byte[] readAll(File file) throws IOException {
+    try (RandomAccessFile in = new RandomAccessFile(file, "r")) {
+      long length = in.length();
+      if (length > Integer.MAX_VALUE - 64) {
+        throw new IOException(file + " is too large to be a spool segment: " + length + " bytes");
+      }
+      byte[] data = new byte[(int) length];
+      in.readFully(data);
+      return data;
+    }
+  }
+
+  private static void truncate(File file, long size) {
+    try (RandomAccessFile out = new RandomAccessFile(file, "rw")) {
+      out.setLength(size);
+      out.getFD().sync();
+    } catch (IOException e) {
+      // Left in place: the reader stops at the recorded size, and the next open cuts it again.
+    }
+  }
+
+  // ---------------------------------------------------------------- frames
+
+  /**
+   * The body length of a sound frame at offset (length, checksum, type and layout all hold), or -1.
+   */
+  private int frameLength(byte[] data, int offset, int end) {
+    if (end - offset < FRAME_HEADER_BYTES + 1) {
+      return -1;
+    }
+    int length = getInt(data, offset);
+    if (length < MIN_EVENT_BODY || length > MAX_FRAME_BODY || length > end - offset - 8) {
+      return -1;
+    }
+    int body = offset + FRAME_HEADER_BYTES;
+    byte type = data[body];
+    if (type == EVENT) {
+      int keyLength = getShort(data, body + 9);
+      if (keyLength < 1 || keyLength > length - 11) {
+        return -1;
+      }
+    } else if (type != ACK || (length - 1) % ACK_RANGE_BYTES != 0) {
+      return -1;
+    }
+    if (Crc32c.of(crc, data, body, length) != getInt(data, offset + 4)) {
+      return -1;
+    }
+    return length;
+  }
+
+  /** The offset of the next sound frame at or after from, or -1. */
+  private int resync(byte[] data, int from, int end) {
+    for (int offset = from; offset < end - FRAME_HEADER_BYTES; offset++) {
+      if (frameLength(data, offset, end) >= 0) {
+        return offset;
+      }
+    }
+    return -1;
+  }
+
+  static long position(long segmentId, long offset) {
+    return (segmentId << OFFSET_BITS) | offset;
+  }
+
+  static long segmentOf(long position) {
+    return position >>> OFFSET_BITS;
+  }
+
+  static long offsetOf(long position) {
+    return position & OFFSET_MASK;
+  }
+
+  /** The bytes a frame for this event takes on disk. */
+  static int frameBytes(int partitionKeyBytes, int bodyBytes) {
+    return FRAME_HEADER_BYTES + 1 + 8 + 2 + partitionKeyBytes + bodyBytes;
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /**
+   * Buffers an event frame. It is neither durable nor readable until {@link #commit}.
+   *
+   * @return the frame's position, or -1 if it would take the spool past its size bound
+   * @throws IOException if a new segment file is needed and cannot be created
+   */
+  synchronized long append(long sequence, byte[] partitionKey, byte[] envelope, int envelopeLength)
+      throws IOException {
+    int frame = frameBytes(partitionKey.length, envelopeLength);
+    if (partitionKey.length < 1 || partitionKey.length > 0xFFFF || frame - 8 > MAX_FRAME_BODY) {
+      throw new IllegalArgumentException("an event of " + frame + " bytes cannot be spooled");
+    }
+    if (active != null && active.entries > 0 && active.size + writeLength + frame > segmentBytes) {
+      writeOut();
+      closeActive();
+    }
+    long extra = (active == null ? HEADER_BYTES : 0) + frame;
+    if (bytes + writeLength + extra > maxBytes) {
+      return -1;
+    }
+    if (active == null) {
+      openSegment();
+    }
+    ensureWriteRoom(frame);
+    long position = position(active.id, active.size + writeLength);
+    int at = writeLength;
+    int body = at + FRAME_HEADER_BYTES;
+    putInt(writeBuffer, at, frame - FRAME_HEADER_BYTES);
+    writeBuffer[body] = EVENT;
+    putLong(writeBuffer, body + 1, sequence);
+    putShort(writeBuffer, body + 9, partitionKey.length);
+    System.arraycopy(partitionKey, 0, writeBuffer, body + 11, partitionKey.length);
+    System.arraycopy(envelope, 0, writeBuffer, body + 11 + partitionKey.length, envelopeLength);
+    putInt(writeBuffer, at + 4, Crc32c.of(crc, writeBuffer, body, frame - FRAME_HEADER_BYTES));
+    writeLength += frame;
+    writeEntries++;
+    active.entries++;
+    lastSequence = Math.max(lastSequence, sequence);
+    return position;
+  }
+
+  /**
+   * Writes and syncs what was appended since the last commit, with the acknowledgements released
+   * since then. Afterwards the events are durable and the cursor may read them.
+   *
+   * @throws IOException if writing or syncing failed: the events appended since the last commit are
+   *     not durable (the caller keeps them in memory), the segment is closed where its last commit
+   *     ended, and the next append starts a new segment
+   */
+  synchronized void commit() throws IOException {
+    if (closed) {
+      throw new IOException("the spool is closed");
+    }
+    appendAcks();
+    if (active == null) {
+      return;
+    }
+    if (writeLength == 0 && pendingAcks.isEmpty()) {
+      return;
+    }
+    writeOut();
+  }
+
+  private void writeOut() throws IOException {
+    if (writeLength == 0) {
+      return;
+    }
+    Segment segment = active;
+    try {
+      if (!segment.file.exists()) {
+        throw new IOException("the segment " + segment.file + " was deleted under the spool");
+      }
+      segment.out.write(writeBuffer, 0, writeLength);
+      segment.out.sync();
+    } catch (IOException e) {
+      abandonWrites(segment);
+      throw e;
+    }
+    segment.size += writeLength;
+    bytes += writeLength;
+    writeLength = 0;
+    writeEntries = 0;
+  }
+
+  /** After a failed write: forget the buffer, cut and close the segment. */
+  private void abandonWrites(Segment segment) {
+    segment.entries -= writeEntries;
+    writeLength = 0;
+    writeEntries = 0;
+    try {
+      segment.out.truncate(segment.size);
+    } catch (IOException | RuntimeException ignored) {
+      // the reader never goes past segment.size, and recovery cuts torn bytes
+    }
+    closeActive();
+  }
+
+  private void closeActive() {
+    if (active != null) {
+      active.out.close();
+      active.out = null;
+      active = null;
+      deleteReleasedHead();
+    }
+  }
+
+  private void openSegment() throws IOException {
+    long id = ++nextSegmentId;
+    Segment segment = new Segment(id, segmentFile(id));
+    if (!directory.isDirectory() && !directory.mkdirs()) {
+      throw new IOException("the spool directory " + directory + " is gone and cannot be created");
+    }
+    SpoolFiles.Output out = files.create(segment.file);
+    byte[] header = header(SEGMENT_MAGIC, lastSequence);
+    try {
+      out.write(header, 0, header.length);
+      out.sync();
+    } catch (IOException e) {
+      out.close();
+      deleteQuietly(segment.file);
+      throw e;
+    }
+    segment.out = out;
+    segment.size = HEADER_BYTES;
+    bytes += HEADER_BYTES;
+    segments.put(id, segment);
+    active = segment;
+    writeState();
+  }
+
+  private byte[] header(int magic, long sequence) {
+    byte[] header = new byte[HEADER_BYTES];
+    putInt(header, 0, magic);
+    putShort(header, 4, VERSION);
+    System.arraycopy(producerId, 0, header, 8, 16);
+    putLong(header, 24, sequence);
+    putInt(header, 32, Crc32c.of(crc, header, 0, 32));
+    return header;
+  }
+
+  private static boolean headerValid(byte[] data, int offset, int magic) {
+    if (getInt(data, offset) != magic || getShort(data, offset + 4) != VERSION) {
+      return false;
+    }
+    Checksum checksum = Crc32c.create();
+    return Crc32c.of(checksum, data, offset, 32) == getInt(data, offset + 32);
+  }
+
+  /**
+   * Records the producer id and the highest sequence so far, so both survive even when every
+   * segment was deleted. Written to a new file, synced, then renamed over the old one.
+   */
+  private void writeState() {
+    File file = new File(directory, STATE_FILE);
+    File temporary = new File(directory, STATE_FILE + ".new");
+    byte[] state = header(STATE_MAGIC, lastSequence);
+    try (RandomAccessFile out = new RandomAccessFile(temporary, "rw")) {
+      out.setLength(0);
+      out.write(state);
+      out.getFD().sync();
+    } catch (IOException e) {
+      return; // the segment headers carry the same facts
+    }
+    if (!temporary.renameTo(file)) {
+      deleteQuietly(temporary);
+    }
+  }
+
+  private void ensureWriteRoom(int more) {
+    if (writeLength + more > writeBuffer.length) {
+      writeBuffer =
+          Arrays.copyOf(writeBuffer, Math.max(writeBuffer.length * 2, writeLength + more));
+    }
+  }
+
+  // ---------------------------------------------------------------- releasing
+
+  /**
+   * The event at this position no longer needs sending (acknowledged, or dropped and reported).
+   * Deletes every leading segment whose events were all released.
+   */
+  synchronized void release(long position, long sequence) {
+    Segment segment = segments.get(segmentOf(position));
+    if (segment != null) {
+      segment.released++;
+    }
+    if (!pendingAcks.isEmpty()) {
+      long[] last = pendingAcks.get(pendingAcks.size() - 1);
+      if (sequence == last[1] + 1) {
+        last[1] = sequence;
+        deleteReleasedHead();
+        return;
+      }
+    }
+    pendingAcks.add(new long[] {sequence, sequence});
+    deleteReleasedHead();
+  }
+
+  private void appendAcks() throws IOException {
+    if (pendingAcks.isEmpty()) {
+      return;
+    }
+    if (active == null) {
+      if (segments.isEmpty()) {
+        pendingAcks.clear(); // nothing left on disk that they could refer to
+        return;
+      }
+      if (bytes + writeLength + HEADER_BYTES + FRAME_HEADER_BYTES + 1 + ACK_RANGE_BYTES
+          > maxBytes) {
+        pendingAcks.clear(); // no room: after a crash these events are sent again (duplicates)
+        return;
+      }
+      openSegment();
+    }
+    for (int from = 0; from < pendingAcks.size(); from += MAX_RANGES_PER_ACK) {
+      int count = Math.min(MAX_RANGES_PER_ACK, pendingAcks.size() - from);
+      int frame = FRAME_HEADER_BYTES + 1 + count * ACK_RANGE_BYTES;
+      if (bytes + writeLength + frame > maxBytes) {
+        break; // as above: only duplicates after a crash, never a loss
+      }
+      ensureWriteRoom(frame);
+      int body = writeLength + FRAME_HEADER_BYTES;
+      putInt(writeBuffer, writeLength, frame - FRAME_HEADER_BYTES);
+      writeBuffer[body] = ACK;
+      for (int i = 0; i < count; i++) {
+        long[] range = pendingAcks.get(from + i);
+        putLong(writeBuffer, body + 1 + i * ACK_RANGE_BYTES, range[0]);
+        putLong(writeBuffer, body + 9 + i * ACK_RANGE_BYTES, range[1]);
+      }
+      putInt(
+          writeBuffer,
+          writeLength + 4,
+          Crc32c.of(crc, writeBuffer, body, frame - FRAME_HEADER_BYTES));
+      writeLength += frame;
+    }
+    pendingAcks.clear();
+  }
+
+  private void deleteReleasedHead() {
+    boolean stateWritten = false;
+    while (!segments.isEmpty()) {
+      Segment head = segments.firstEntry().getValue();
+      if (head == active || head.released < head.entries) {
+        return;
+      }
+      if (!stateWritten) {
+        // The segment may hold the highest sequence: record it first, so it is never reused.
+        writeState();
+        stateWritten = true;
+      }
+      segments.pollFirstEntry();
+      if (segmentOf(cursor) <= head.id) {
+        // Only acknowledged events or corrupt bytes were left unread in it.
+        Long next = segments.ceilingKey(head.id);
+        cursor = position(next != null ? next : nextSegmentId + 1, 0);
+      }
+      if (chunkSegment == head.id) {
+        chunkSegment = -1;
+      }
+      closeQuietly(head.in);
+      deleteQuietly(head.file);
+      bytes -= head.size;
+    }
+  }
+
+  /** Whether the frame at this position was written and synced (and its segment still exists). */
+  synchronized boolean isDurable(long position) {
+    Segment segment = segments.get(segmentOf(position));
+    return segment != null && offsetOf(position) < segment.size;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** Where the cursor is: the position of the next frame it reads. */
+  synchronized long cursor() {
+    return cursor;
+  }
+
+  /**
+   * Moves the cursor past a frame the caller already has in memory (it must be the frame at the
+   * cursor).
+   */
+  synchronized void skip(long position, int frameBytes) {
+    if (position == cursor) {
+      cursor = position + frameBytes;
+    }
+  }
+
+  /**
+   * The next committed event at the cursor that still needs sending, moving the cursor past it;
+   * null when the cursor has caught up with what was committed.
+   */
+  synchronized Entry next() throws IOException {
+    while (true) {
+      Map.Entry<Long, Segment> at = segments.ceilingEntry(segmentOf(cursor));
+      if (at == null) {
+        return null;
+      }
+      Segment segment = at.getValue();
+      if (segment.id != segmentOf(cursor) || offsetOf(cursor) < HEADER_BYTES) {
+        cursor = position(segment.id, HEADER_BYTES);
+      }
+      long offset = offsetOf(cursor);
+      if (offset >= segment.size) {
+        Long next = segments.higherKey(segment.id);
+        if (segment == active || next == null) {
+          return null;
+        }
+        cursor = position(next, HEADER_BYTES);
+        continue;
+      }
+      int available = (int) Math.min(segment.size - offset, Integer.MAX_VALUE - 64);
+      int base = load(segment, offset, Math.min(available, READ_CHUNK));
+      if (chunkLength - base >= 4) {
+        int declared = getInt(chunk, base);
+        if (declared > 0
+            && declared <= MAX_FRAME_BODY
+            && declared + FRAME_HEADER_BYTES <= available
+            && base + FRAME_HEADER_BYTES + declared > chunkLength) {
+          base = load(segment, offset, declared + FRAME_HEADER_BYTES); // a frame above the chunk
+        }
+      }
+      int length = frameLength(chunk, base, chunkLength);
+      if (length < 0) {
+        base = load(segment, offset, available);
+        int next = resync(chunk, base + 1, chunkLength);
+        long skipped = next < 0 ? available : next - base;
+        corruptRegions++;
+        corruptBytes += skipped;
+        cursor += skipped;
+        continue;
+      }
+      int body = base + FRAME_HEADER_BYTES;
+      int frame = FRAME_HEADER_BYTES + length;
+      long position = cursor;
+      cursor += frame;
+      if (chunk[body] != EVENT) {
+        continue;
+      }
+      long sequence = getLong(chunk, body + 1);
+      if (!recoveredAcks.isEmpty() && contains(recoveredAcks, sequence)) {
+        continue;
+      }
+      int keyLength = getShort(chunk, body + 9);
+      String key = key(chunk, body + 11, keyLength);
+      byte[] envelope = Arrays.copyOfRange(chunk, body + 11 + keyLength, body + length);
+      return new Entry(position, frame, sequence, key, envelope);
+    }
+  }
+
+  private String key(byte[] data, int offset, int length) {
+    if (lastKeyBytes != null
+        && lastKeyBytes.length == length
+        && regionEquals(lastKeyBytes, data, offset, length)) {
+      return lastKey;
+    }
+    lastKeyBytes = Arrays.copyOfRange(data, offset, offset + length);
+    lastKey = new String(lastKeyBytes, StandardCharsets.UTF_8);
+    return lastKey;
+  }
+
+  private static boolean regionEquals(byte[] a, byte[] b, int offset, int length) {
+    for (int i = 0; i < length; i++) {
+      if (a[i] != b[offset + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Makes the read chunk hold the segment's bytes from offset, at least want of them (fewer only at
+   * the segment's end), and returns the index of offset in the chunk.
+   */
+  private int load(Segment segment, long offset, int want) throws IOException {
+    if (chunkSegment == segment.id
+        && offset >= chunkStart
+        && offset + want <= chunkStart + chunkLength) {
+      return (int) (offset - chunkStart);
+    }
+    if (segment.in == null) {
+      segment.in = new RandomAccessFile(segment.file, "r");
+    }
+    int length = (int) Math.min(Math.max(want, READ_CHUNK), segment.size - offset);
+    if (chunk.length < length) {
+      chunk = new byte[length];
+    }
+    FileChannel channel = segment.in.getChannel();
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(chunk, 0, length);
+    long at = offset;
+    while (buffer.hasRemaining()) {
+      int n = channel.read(buffer, at);
+      if (n < 0) {
+        break; // the file is shorter than recorded: cut under us; the rest reads as corrupt
+      }
+      at += n;
+    }
+    chunkSegment = segment.id;
+    chunkStart = offset;
+    chunkLength = buffer.position();
+    return 0;
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /** Bytes the spool takes on disk, with what is appended and not yet committed. */
+  synchronized long bytes() {
+    return bytes + writeLength;
+  }
+
+  /** The highest sequence ever written here, or recovered (0 for a new spool). */
+  synchronized long lastSequence() {
+    return lastSequence;
+  }
+
+  byte[] producerId() {
+    return producerId.clone();
+  }
+
+  File directory() {
+    return directory;
+  }
+
+  Recovery recovery() {
+    return recovery;
+  }
+
+  /** Corrupt regions skipped so far (each a run of bytes between two sound frames). */
+  synchronized long corruptRegions() {
+    return corruptRegions;
+  }
+
+  /** Corrupt bytes skipped so far, torn tails not included. */
+  synchronized long corruptBytes() {
+    return corruptBytes;
+  }
+
+  /** The segment files there are now. */
+  synchronized int segmentCount() {
+    return segments.size();
+  }
+
+  /** Commits what it can, closes every file and releases the directory's lock. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    try {
+      commit();
+    } catch (IOException e) {
+      // what was not committed is the caller's to report
+    }
+    closed = true;
+    if (active != null) {
+      active.out.close();
+      active.out = null;
+      active = null;
+    }
+    for (Segment segment : segments.values()) {
+      closeQuietly(segment.in);
+    }
+    try {
+      lock.release();
+    } catch (IOException ignored) {
+      // closing the file releases the lock
+    }
+    closeQuietly(lockFile);
+  }
+
+  /** For crash tests: closes the files and the lock without committing anything. */
+  synchronized void abandon() {
+    closed = true;
+    writeLength = 0;
+    pendingAcks.clear();
+    if (active != null) {
+      active.out.close();
+      active = null;
+    }
+    for (Segment segment : segments.values()) {
+      closeQuietly(segment.in);
+    }
+    try {
+      lock.release();
+    } catch (IOException ignored) {
+      // closing the file releases the lock
+    }
+    closeQuietly(lockFile);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static void addRange(TreeMap<Long, Long> ranges, long first, long last) {
+    if (last < first) {
+      return;
+    }
+    Map.Entry<Long, Long> before = ranges.floorEntry(first);
+    if (before != null && before.getValue() >= first - 1) {
+      first = before.getKey();
+      last = Math.max(last, before.getValue());
+      ranges.remove(before.getKey());
+    }
+    Iterator<Map.Entry<Long, Long>> after = ranges.tailMap(first, true).entrySet().iterator();
+    while (after.hasNext()) {
+      Map.Entry<Long, Long> next = after.next();
+      if (next.getKey() > last + 1) {
+        break;
+      }
+      last = Math.max(last, next.getValue());
+      after.remove();
+    }
+    ranges.put(first, last);
+  }
+
+  private static boolean contains(TreeMap<Long, Long> ranges, long value) {
+    Map.Entry<Long, Long> range = ranges.floorEntry(value);
+    return range != null && range.getValue() >= value;
+  }
+
+  private static void deleteQuietly(File file) {
+    if (file != null && file.exists() && !file.delete()) {
+      file.deleteOnExit();
+    }
+  }
+
+  private static void closeQuietly(Closeable closeable) {
+    if (closeable != null) {
+      try {
+        closeable.close();
+      } catch (IOException ignored) {
+        // nothing to do
+      }
+    }
+  }
+
+  static int getInt(byte[] data, int offset) {
+    return ((data[offset] & 0xFF) << 24)
+        | ((data[offset + 1] & 0xFF) << 16)
+        | ((data[offset + 2] & 0xFF) << 8)
+        | (data[offset + 3] & 0xFF);
+  }
+
+  static int getShort(byte[] data, int offset) {
+    return ((data[offset] & 0xFF) << 8) | (data[offset + 1] & 0xFF);
+  }
+
+  static long getLong(byte[] data, int offset) {
+    return ((long) getInt(data, offset) << 32) | (getInt(data, offset + 4) & 0xFFFFFFFFL);
+  }
+
+  static void putInt(byte[] data, int offset, int value) {
+    data[offset] = (byte) (value >>> 24);
+    data[offset + 1] = (byte) (value >>> 16);
+    data[offset + 2] = (byte) (value >>> 8);
+    data[offset + 3] = (byte) value;
+  }
+
+  static void putShort(byte[] data, int offset, int value) {
+    data[offset] = (byte) (value >>> 8);
+    data[offset + 1] = (byte) value;
+  }
+
+  static void putLong(byte[] data, int offset, long value) {
+    putInt(data, offset, (int) (value >>> 32));
+    putInt(data, offset + 4, (int) value);
+  }
+}
