@@ -81,11 +81,6 @@ final class Aggregator {
     return firstAcceptedNanos;
   }
 
-  /** The size the record would have now, data plus partition key. */
-  int size() {
-    return KplRecords.OVERHEAD + bodySize + firstKeyBytes;
-  }
-
   /**
    * The record: aggregated when it holds two or more events, otherwise the single envelope (as the
    * KPL does, saving the 20-byte frame and letting consumers read it without deaggregation).

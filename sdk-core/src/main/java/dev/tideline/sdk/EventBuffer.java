@@ -5,65 +5,63 @@ import java.util.List;
 /**
  * The seam between {@code log()} and aggregation: where accepted events wait until the worker takes
  * them, and stay accounted for until Kinesis acknowledged them or they were dropped. {@link
- * MemoryBuffer} keeps them in memory; the durable spool (append-only segment files, a later issue)
- * implements the same contract, deleting a range only when it was released.
+ * MemoryBuffer} keeps them in memory; a durable spool implements the same contract, deleting an
+ * event only once it was released.
  *
- * <p>Offers come from any thread; {@link #poll}, {@link #release} and {@link #drainQueued} from the
- * worker only. Implementations are thread-safe.
+ * <p>Threads: {@link #offer} and {@link #barrier} from any thread; {@link #poll}, {@link #release}
+ * and {@link #drainQueued} from the worker only (see {@link WorkerThread}); the counters from any
+ * thread. Implementations are thread-safe and never call into the pipeline. An offer made on the
+ * worker never waits for room, since the worker is what frees it.
+ *
+ * <p>Accounting: an event counts in {@link #bytes()} and {@link #events()} from its acceptance
+ * until it is released (or evicted), whether it is queued or held by the worker.
  */
 interface EventBuffer {
-  /** Why an offer was refused, or null when accepted; see {@link #offer}. */
+  /** The outcome of one {@link #offer}; one per thread, reused, so offers allocate nothing more. */
   final class Offer {
-    /** The accepted event (null when refused). */
-    TrackedEvent event;
-
-    /** The refusal (null when accepted). */
+    /** The refusal, or null when the event was accepted. */
     LogOutcome refusal;
 
     /** Details of a refusal: sizes and limits. */
     String detail;
 
-    /** Events evicted to make room (DROP_OLDEST); null if none. */
+    /** Events evicted to make room (DROP_OLDEST); null if none. Not yet released: just gone. */
     List<TrackedEvent> evicted;
   }
 
   /**
-   * Accepts an event if it fits, assigning its sequence number only then, so that sequence gaps
-   * mean loss.
+   * Accepts the prepared event if it fits, and only then gives it its sequence number (the last one
+   * plus one, so that sequence gaps mean loss) and its acceptance time, with {@link
+   * TrackedEvent#accept}. Refuses with {@link LogOutcome#TOO_LARGE} an event whose record, with its
+   * sequence and sent-time fields and its partition key, would exceed {@code maxRecordBytes}, and
+   * with {@link LogOutcome#BUFFER_FULL} one that does not fit under the buffer's policy.
    *
-   * @param body the envelope without sequence and sent time
-   * @param partitionKeyBytes the partition key's UTF-8 size
-   * @param maxRecordBytes the largest record, data plus partition key, the event must fit alone
-   * @param sentTimeFieldBytes the bytes the sent-time field will add when the event is sent
-   * @param out receives the outcome
+   * @param prepared the event as log() built it: body, event type, partition key and its UTF-8
+   *     size, event time, id
+   * @param maxRecordBytes the largest record, data plus partition key, that the event must fit
+   *     alone
+   * @param sentTimeFieldBytes the bytes the sent-time field will add to the envelope when sent
+   * @param mayBlock whether a full buffer under {@link BufferPolicy#BLOCK} may wait for room
+   * @param out receives the outcome; overwritten
    */
   void offer(
-      byte[] body,
-      String eventType,
-      String partitionKey,
-      int partitionKeyBytes,
-      long eventTimeMicros,
-      long idHigh,
-      long idLow,
+      TrackedEvent prepared,
       int maxRecordBytes,
       int sentTimeFieldBytes,
       boolean mayBlock,
       Offer out);
 
-  /** Takes queued events, oldest first, up to about maxBytes (at least one if any). */
+  /** Takes queued events, oldest first, up to about maxBytes (at least one if any). Worker only. */
   List<TrackedEvent> poll(long maxBytes);
 
-  /** The events were acknowledged or dropped: forget them and free their room. */
+  /** The events were acknowledged or dropped: forget them and free their room. Worker only. */
   void release(List<TrackedEvent> events);
 
-  /** Takes every queued event (on close). */
+  /** Takes every queued event, for close; they stay accounted until released. Worker only. */
   List<TrackedEvent> drainQueued();
 
   /** A handle that completes when every event accepted before this call was released. */
   Completion<Void> barrier();
-
-  /** Whether events wait in the queue. */
-  boolean hasQueued();
 
   /** Bytes accepted and not released. */
   long bytes();
@@ -71,7 +69,7 @@ interface EventBuffer {
   /** Events accepted and not released. */
   long events();
 
-  /** The last sequence number given. */
+  /** The last sequence number given (0: none yet). */
   long lastSequence();
 
   /** When (clock nanos) the oldest queued event was accepted; Long.MAX_VALUE if none. */

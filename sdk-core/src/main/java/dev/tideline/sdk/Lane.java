@@ -21,8 +21,4 @@ final class Lane {
     this.key = key;
     this.bucket = bucket;
   }
-
-  boolean isIdle() {
-    return aggregator == null && ready.isEmpty() && !inFlight;
-  }
 }

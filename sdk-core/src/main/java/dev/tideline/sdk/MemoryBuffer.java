@@ -1,6 +1,5 @@
 package dev.tideline.sdk;
 
-import com.google.protobuf.CodedOutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,42 +45,33 @@ final class MemoryBuffer implements EventBuffer {
 
   @Override
   public void offer(
-      byte[] body,
-      String eventType,
-      String partitionKey,
-      int partitionKeyBytes,
-      long eventTimeMicros,
-      long idHigh,
-      long idLow,
+      TrackedEvent prepared,
       int maxRecordBytes,
       int sentTimeFieldBytes,
       boolean mayBlock,
       Offer out) {
-    out.event = null;
     out.refusal = null;
     out.detail = null;
     out.evicted = null;
     lock.lock();
     try {
-      long next = sequence + 1;
-      int sequenceBytes = 1 + CodedOutputStream.computeUInt64SizeNoTag(next);
-      long recordSize = (long) body.length + sequenceBytes + sentTimeFieldBytes + partitionKeyBytes;
+      long size = prepared.bufferedSizeWith(sequence + 1);
+      long recordSize = size + sentTimeFieldBytes;
       if (recordSize > maxRecordBytes) {
         out.refusal = LogOutcome.TOO_LARGE;
         out.detail =
-            eventType
+            prepared.eventType
                 + " needs a record of "
                 + recordSize
                 + " bytes (envelope "
-                + (recordSize - partitionKeyBytes)
+                + (recordSize - prepared.partitionKeyBytes)
                 + " + partition key "
-                + partitionKeyBytes
+                + prepared.partitionKeyBytes
                 + "), above the maximum record size of "
                 + maxRecordBytes
                 + " bytes";
         return;
       }
-      long size = (long) body.length + sequenceBytes + partitionKeyBytes;
       if (bytes + size > maxBytes) {
         if (policy == BufferPolicy.DROP_OLDEST) {
           while (bytes + size > maxBytes && !queue.isEmpty()) {
@@ -95,7 +85,7 @@ final class MemoryBuffer implements EventBuffer {
         } else if (policy == BufferPolicy.BLOCK
             && mayBlock
             && blockTimeoutNanos > 0
-            && !Pipeline.onWorker()) { // the worker frees room: it must never wait for it
+            && !WorkerThread.isCurrent()) { // the worker frees room: it must never wait for it
           long deadline = clock.nanoTime() + blockTimeoutNanos;
           while (bytes + size > maxBytes) {
             long remaining = deadline - clock.nanoTime();
@@ -113,7 +103,7 @@ final class MemoryBuffer implements EventBuffer {
         if (bytes + size > maxBytes) {
           out.refusal = LogOutcome.BUFFER_FULL;
           out.detail =
-              eventType
+              prepared.eventType
                   + " of "
                   + size
                   + " bytes does not fit: "
@@ -127,22 +117,11 @@ final class MemoryBuffer implements EventBuffer {
         }
       }
       // Blocking released the lock, and other threads may have taken sequence numbers meanwhile.
-      next = sequence + 1;
-      sequence = next;
-      TrackedEvent event =
-          new TrackedEvent(
-              body,
-              next,
-              eventType,
-              partitionKey,
-              partitionKeyBytes,
-              eventTimeMicros,
-              clock.nanoTime(),
-              idHigh,
-              idLow);
-      event.epoch = epoch;
-      queue.addLast(event);
-      bytes += event.bufferedSize;
+      sequence++;
+      prepared.accept(sequence, clock.nanoTime());
+      prepared.epoch = epoch;
+      queue.addLast(prepared);
+      bytes += prepared.bufferedSize;
       events++;
       long[] count = outstandingByEpoch.get(epoch);
       if (count == null) {
@@ -150,7 +129,6 @@ final class MemoryBuffer implements EventBuffer {
         outstandingByEpoch.put(epoch, count);
       }
       count[0]++;
-      out.event = event;
     } finally {
       lock.unlock();
     }
@@ -259,16 +237,6 @@ final class MemoryBuffer implements EventBuffer {
     }
     complete(ready);
     return completion;
-  }
-
-  @Override
-  public boolean hasQueued() {
-    lock.lock();
-    try {
-      return !queue.isEmpty();
-    } finally {
-      lock.unlock();
-    }
   }
 
   @Override

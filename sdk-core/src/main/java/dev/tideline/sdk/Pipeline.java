@@ -70,6 +70,7 @@ final class Pipeline {
   private final EnvelopeWriter writer;
   private final EventBuffer buffer;
   private final Metrics metrics = new Metrics();
+  private final WorkerThread workerThread;
   private final PartitionKeyStrategy partitionKeys;
   private final byte[] producerId;
   private final String producerKey;
@@ -155,6 +156,8 @@ final class Pipeline {
         ownScheduler
             ? Scheduler.newDaemonThread("tideline-" + config.streamName)
             : config.scheduler;
+    this.workerThread =
+        new WorkerThread(scheduler, new Reporter(config.streamName, config.listener, metrics));
     SchemaRegistry registry =
         config.registry != null ? config.registry : SchemaRegistry.fromClasspath();
     this.producerId = config.producerId != null ? config.producerId.clone() : randomId();
@@ -296,18 +299,16 @@ final class Pipeline {
     String key = partitionKey(event);
     int keyBytes = utf8Length(key);
     EventBuffer.Offer offer = offerScratch.get();
-    buffer.offer(
-        encoded.body,
-        encoded.eventType,
-        key,
-        keyBytes,
-        eventTimeMicros,
-        encoded.idHigh,
-        encoded.idLow,
-        maxRecordBytes,
-        sentTimeFieldBytes,
-        mayBlock,
-        offer);
+    TrackedEvent prepared =
+        new TrackedEvent(
+            encoded.body,
+            encoded.eventType,
+            key,
+            keyBytes,
+            eventTimeMicros,
+            encoded.idHigh,
+            encoded.idLow);
+    buffer.offer(prepared, maxRecordBytes, sentTimeFieldBytes, mayBlock, offer);
     if (offer.evicted != null) {
       List<TrackedEvent> evicted = offer.evicted;
       offer.evicted = null;
@@ -317,8 +318,7 @@ final class Pipeline {
     if (offer.refusal != null) {
       return reject(offer.refusal, encoded.eventType, offer.detail);
     }
-    TrackedEvent accepted = offer.event;
-    offer.event = null;
+    TrackedEvent accepted = prepared;
     metrics.accepted.increment();
     metrics.bytesAccepted.add(accepted.body.length);
     metrics.type(accepted.eventType).accepted.increment();
@@ -425,38 +425,8 @@ final class Pipeline {
 
   // ---------------------------------------------------------------- worker
 
-  /** Set while a worker task runs, so that log() from a listener never blocks the worker. */
-  private static final ThreadLocal<Boolean> ON_WORKER = new ThreadLocal<>();
-
-  static boolean onWorker() {
-    return ON_WORKER.get() != null;
-  }
-
-  /** Wraps a worker task: marks the thread, and keeps a bug of ours from killing the worker. */
-  private static Runnable worker(final Runnable task) {
-    return () -> {
-      boolean outer = ON_WORKER.get() == null;
-      if (outer) {
-        ON_WORKER.set(Boolean.TRUE);
-      }
-      try {
-        task.run();
-      } catch (RuntimeException | Error e) {
-        LOG.log(Level.SEVERE, "tideline worker task failed", e);
-      } finally {
-        if (outer) {
-          ON_WORKER.remove();
-        }
-      }
-    };
-  }
-
   private void submit(Runnable task, long delayNanos) {
-    try {
-      scheduler.schedule(worker(task), delayNanos, TimeUnit.NANOSECONDS);
-    } catch (RuntimeException e) {
-      logOnce("scheduler", "the scheduler refused a task: " + e);
-    }
+    workerThread.submit(task, delayNanos);
   }
 
   private void drain() {
@@ -772,11 +742,7 @@ final class Pipeline {
   }
 
   private Scheduler.Cancellable scheduleOrNull(Runnable task, long delayNanos) {
-    try {
-      return scheduler.schedule(worker(task), delayNanos, TimeUnit.NANOSECONDS);
-    } catch (RuntimeException e) {
-      return null;
-    }
+    return workerThread.schedule(task, delayNanos);
   }
 
   private void onResult(List<OutRecord> request, PutRecordsResult result, Throwable failure) {
@@ -1208,21 +1174,17 @@ final class Pipeline {
     }
     wakeAtNanos = next;
     final long at = next;
-    try {
-      wake =
-          scheduler.schedule(
-              worker(
-                  () -> {
-                    if (wakeAtNanos == at) {
-                      wake = null;
-                      wakeAtNanos = Long.MAX_VALUE;
-                    }
-                    drain();
-                  }),
-              next - now,
-              TimeUnit.NANOSECONDS);
-    } catch (RuntimeException e) {
-      wake = null;
+    wake =
+        workerThread.schedule(
+            () -> {
+              if (wakeAtNanos == at) {
+                wake = null;
+                wakeAtNanos = Long.MAX_VALUE;
+              }
+              drain();
+            },
+            next - now);
+    if (wake == null) {
       wakeAtNanos = Long.MAX_VALUE;
     }
   }

@@ -11,25 +11,22 @@ import java.util.UUID;
  * <p>Immutable to its readers. The envelope bytes are built on demand.
  */
 public final class TrackedEvent {
-  /** The envelope's sequence field: field 8, varint. */
-  static final int SEQUENCE_TAG = (8 << 3);
-
-  /** The envelope's sent_time_us field: field 6, varint. */
-  static final int SENT_TIME_TAG = (6 << 3);
-
   // Envelope fields written at log() time: everything but sequence and sent time, which are
   // appended (protobuf allows fields in any order) when the sequence is known and when sending.
   final byte[] body;
-  final long sequence;
   final String eventType;
   final String partitionKey;
+  final int partitionKeyBytes;
   final long eventTimeMicros;
-  final long acceptedNanos;
   final long idHigh;
   final long idLow;
 
+  // Set once, by the EventBuffer that accepts the event, under its lock (never for a refused one).
+  long sequence;
+  long acceptedNanos;
+
   /** What the event holds in the buffer: envelope without sent time, plus partition key. */
-  final int bufferedSize;
+  int bufferedSize;
 
   /** The flush epoch the event was accepted in; see MemoryBuffer. */
   long epoch;
@@ -46,26 +43,43 @@ public final class TrackedEvent {
     return high.shiftLeft(64).or(low);
   }
 
+  /**
+   * An event prepared by log(), not yet accepted: the buffer gives it its sequence number and
+   * acceptance time with {@link #accept} if it takes it.
+   *
+   * @param body the envelope without sequence and sent time
+   * @param partitionKeyBytes the partition key's UTF-8 size
+   */
   TrackedEvent(
       byte[] body,
-      long sequence,
       String eventType,
       String partitionKey,
       int partitionKeyBytes,
       long eventTimeMicros,
-      long acceptedNanos,
       long idHigh,
       long idLow) {
     this.body = body;
-    this.sequence = sequence;
     this.eventType = eventType;
     this.partitionKey = partitionKey;
+    this.partitionKeyBytes = partitionKeyBytes;
     this.eventTimeMicros = eventTimeMicros;
-    this.acceptedNanos = acceptedNanos;
     this.idHigh = idHigh;
     this.idLow = idLow;
-    this.bufferedSize =
-        body.length + 1 + CodedOutputStream.computeUInt64SizeNoTag(sequence) + partitionKeyBytes;
+  }
+
+  /** The size the event would hold in the buffer with that sequence number. */
+  long bufferedSizeWith(long sequence) {
+    return (long) body.length
+        + 1
+        + CodedOutputStream.computeUInt64SizeNoTag(sequence)
+        + partitionKeyBytes;
+  }
+
+  /** Called once, by the buffer that accepts the event. */
+  void accept(long sequence, long acceptedNanos) {
+    this.sequence = sequence;
+    this.acceptedNanos = acceptedNanos;
+    this.bufferedSize = (int) bufferedSizeWith(sequence);
   }
 
   /** The fully qualified event type, for example "tideline.events.v1.Payment". */

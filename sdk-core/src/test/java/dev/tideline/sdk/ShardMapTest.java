@@ -35,7 +35,7 @@ class ShardMapTest {
       keys.add(Long.toHexString(random.nextLong()));
     }
     for (String key : keys) {
-      TrackedEvent event = new TrackedEvent(new byte[0], 1, "t", key, key.length(), 0, 0, 0, 0);
+      TrackedEvent event = new TrackedEvent(new byte[0], "t", key, key.length(), 0, 0, 0);
       ShardMap.hash(key, event);
       BigInteger expected = InMemorySink.hashKey(key);
       assertThat(event.hashKey()).isEqualTo(expected);
