@@ -138,7 +138,11 @@ final class Spool implements Closeable {
   private Segment active;
   private long nextSegmentId;
   private byte[] writeBuffer = new byte[64 * 1024];
+  private byte[] spareBuffer = new byte[0];
   private int writeLength;
+  private int writing; // bytes being written by commit(), outside the monitor
+  private long committedEnd; // the position after the last synced byte
+  private long visible; // the reader reads frames before this position only
   private int writeEntries;
   private long bytes;
   private long lastSequence;
@@ -353,6 +357,8 @@ final class Spool implements Closeable {
     }
     recoveredAcks.putAll(acks);
     recovery.lastSequence = lastSequence;
+    committedEnd = position(nextSegmentId + 1, 0); // everything recovered is readable
+    visible = committedEnd;
     cursor = segments.isEmpty() ? position(nextSegmentId + 1, 0) : position(segments.firstKey(), 0);
     deleteReleasedHead();
   }
@@ -473,7 +479,7 @@ final class Spool implements Closeable {
       closeActive();
     }
     long extra = (active == null ? HEADER_BYTES : 0) + frame;
-    if (bytes + writeLength + extra > maxBytes) {
+    if (bytes + writing + writeLength + extra > maxBytes) {
       return -1;
     }
     if (active == null) {
@@ -499,58 +505,109 @@ final class Spool implements Closeable {
 
   /**
    * Writes and syncs what was appended since the last commit, with the acknowledgements released
-   * since then. Afterwards the events are durable and the cursor may read them.
+   * since then. Afterwards the events are durable; {@link #publish} makes them readable. The write
+   * and the sync run outside the spool's monitor, so readers and releases never wait for the disk.
+   * Call {@link #append} and commit from one thread.
    *
    * @throws IOException if writing or syncing failed: the events appended since the last commit are
-   *     not durable (the caller keeps them in memory), the segment is closed where its last commit
-   *     ended, and the next append starts a new segment
+   *     not durable (the caller keeps them in memory; {@link #isDurable} tells which frames made
+   *     it), the segment is closed where its last commit ended, and the next append starts a new
+   *     segment
    */
-  synchronized void commit() throws IOException {
-    if (closed) {
-      throw new IOException("the spool is closed");
+  void commit() throws IOException {
+    Segment segment;
+    byte[] frames;
+    int length;
+    int entries;
+    synchronized (this) {
+      if (closed) {
+        throw new IOException("the spool is closed");
+      }
+      appendAcks();
+      if (active == null || writeLength == 0) {
+        return;
+      }
+      segment = active;
+      frames = writeBuffer;
+      length = writeLength;
+      entries = writeEntries;
+      writeBuffer = spareBuffer.length >= frames.length ? spareBuffer : new byte[frames.length];
+      writeLength = 0;
+      writeEntries = 0;
+      writing = length;
     }
-    appendAcks();
-    if (active == null) {
-      return;
+    IOException failure = null;
+    try {
+      write(segment, frames, length);
+    } catch (IOException e) {
+      failure = e;
     }
-    if (writeLength == 0 && pendingAcks.isEmpty()) {
-      return;
+    synchronized (this) {
+      writing = 0;
+      spareBuffer = frames;
+      if (failure == null) {
+        committed(segment, length);
+      } else {
+        segment.entries -= entries;
+        abandonSegment(segment);
+        throw failure;
+      }
     }
-    writeOut();
   }
 
+  /** Makes every committed event readable by {@link #next}. */
+  synchronized void publish() {
+    visible = committedEnd;
+  }
+
+  private void write(Segment segment, byte[] frames, int length) throws IOException {
+    if (!segment.file.exists()) {
+      throw new IOException("the segment " + segment.file + " was deleted under the spool");
+    }
+    segment.out.write(frames, 0, length);
+    segment.out.sync();
+  }
+
+  private void committed(Segment segment, int length) {
+    segment.size += length;
+    bytes += length;
+    committedEnd = position(segment.id, segment.size);
+  }
+
+  /** Writes out the buffer under the monitor (when a segment fills up). */
   private void writeOut() throws IOException {
     if (writeLength == 0) {
       return;
     }
     Segment segment = active;
     try {
-      if (!segment.file.exists()) {
-        throw new IOException("the segment " + segment.file + " was deleted under the spool");
-      }
-      segment.out.write(writeBuffer, 0, writeLength);
-      segment.out.sync();
+      write(segment, writeBuffer, writeLength);
     } catch (IOException e) {
-      abandonWrites(segment);
+      segment.entries -= writeEntries;
+      writeLength = 0;
+      writeEntries = 0;
+      abandonSegment(segment);
       throw e;
     }
-    segment.size += writeLength;
-    bytes += writeLength;
+    committed(segment, writeLength);
     writeLength = 0;
     writeEntries = 0;
   }
 
-  /** After a failed write: forget the buffer, cut and close the segment. */
-  private void abandonWrites(Segment segment) {
-    segment.entries -= writeEntries;
+  /** After a failed write: cut the segment where its last commit ended, and close it. */
+  private void abandonSegment(Segment segment) {
     writeLength = 0;
     writeEntries = 0;
-    try {
-      segment.out.truncate(segment.size);
-    } catch (IOException | RuntimeException ignored) {
-      // the reader never goes past segment.size, and recovery cuts torn bytes
+    if (segment.out != null) {
+      try {
+        segment.out.truncate(segment.size);
+      } catch (IOException | RuntimeException ignored) {
+        // the reader never goes past segment.size, and recovery cuts torn bytes
+      }
     }
-    closeActive();
+    if (segment == active) {
+      closeActive();
+    }
   }
 
   private void closeActive() {
@@ -759,15 +816,19 @@ final class Spool implements Closeable {
         cursor = position(segment.id, HEADER_BYTES);
       }
       long offset = offsetOf(cursor);
-      if (offset >= segment.size) {
+      long limit = segment.size;
+      if (segment.id >= segmentOf(visible)) {
+        limit = segment.id == segmentOf(visible) ? Math.min(limit, offsetOf(visible)) : 0;
+      }
+      if (offset >= limit) {
         Long next = segments.higherKey(segment.id);
-        if (segment == active || next == null) {
+        if (segment == active || next == null || segment.id >= segmentOf(visible)) {
           return null;
         }
         cursor = position(next, HEADER_BYTES);
         continue;
       }
-      int available = (int) Math.min(segment.size - offset, Integer.MAX_VALUE - 64);
+      int available = (int) Math.min(limit - offset, Integer.MAX_VALUE - 64);
       int base = load(segment, offset, Math.min(available, READ_CHUNK));
       if (chunkLength - base >= 4) {
         int declared = getInt(chunk, base);
@@ -778,10 +839,11 @@ final class Spool implements Closeable {
           base = load(segment, offset, declared + FRAME_HEADER_BYTES); // a frame above the chunk
         }
       }
-      int length = frameLength(chunk, base, chunkLength);
+      int length = frameLength(chunk, base, Math.min(chunkLength, base + available));
       if (length < 0) {
         base = load(segment, offset, available);
-        int next = resync(chunk, base + 1, chunkLength);
+        int end = Math.min(chunkLength, base + available);
+        int next = resync(chunk, base + 1, end);
         long skipped = next < 0 ? available : next - base;
         corruptRegions++;
         corruptBytes += skipped;
@@ -863,7 +925,7 @@ final class Spool implements Closeable {
 
   /** Bytes the spool takes on disk, with what is appended and not yet committed. */
   synchronized long bytes() {
-    return bytes + writeLength;
+    return bytes + writeLength + writing;
   }
 
   /** The highest sequence ever written here, or recovered (0 for a new spool). */

@@ -268,6 +268,7 @@ class SpoolModelTest {
       } catch (IOException e) {
         // A roll failed: what it wrote before failing is durable, the rest of the batch is not.
         settleBatch();
+        spool.publish();
         return;
       }
       if (position < 0) {
@@ -289,6 +290,7 @@ class SpoolModelTest {
       } catch (IOException e) {
         settleBatch();
       }
+      spool.publish();
     }
 
     /** After a failed write: each event of the batch is durable exactly if its frame is synced. */
