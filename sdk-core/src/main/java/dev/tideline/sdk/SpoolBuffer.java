@@ -1,0 +1,710 @@
+package dev.tideline.sdk;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tideline.proto.v1.Envelope;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The durable {@link EventBuffer}: every accepted event goes through the {@link Spool} on disk
+ * before the worker may send it, so a crash, a kill or a deploy loses at most the events of the
+ * last commit interval (none of those logged with {@link Tracker#logDurably(Object)}, whose receipt
+ * completes only once they are synced).
+ *
+ * <p>How an event travels: {@code offer} (any thread, no I/O) gives it its sequence number and
+ * queues it for the writer; the writer thread appends what is queued to the spool and syncs it
+ * every commit interval (group commit), at once for a durable event, or when enough bytes wait;
+ * then it publishes the events to the worker, keeping the objects in a bounded cache so that the
+ * worker need not read them back; the worker reads from disk only what the cache does not hold
+ * (events recovered after a restart, or spilled while Kinesis was unreachable). Releasing an event
+ * releases its frame, and the spool deletes whole segments once all their events are released.
+ *
+ * <p>Disk trouble is never fatal: when a write or sync fails (disk full, directory deleted or
+ * read-only, an I/O error), the events of that commit stay in memory and are sent from there, the
+ * trouble is reported once per cause, and the writer tries the disk again after {@link
+ * #DISK_RETRY_NANOS}. Bounds: bytes on disk ({@code maxSpoolBytes}) and bytes held only in memory
+ * (waiting to be written, or kept in memory after a failed write: {@code maxMemoryBytes}); when
+ * either is reached the buffer policy applies. {@link BufferPolicy#DROP_OLDEST} refuses the newest
+ * event as {@link BufferPolicy#DROP_NEWEST} does: what is on disk is never thrown away to make room.
+ *
+ * <p>Thread-safe; the lock is never held during a write or sync.
+ */
+final class SpoolBuffer implements EventBuffer {
+  /** How long the writer leaves the disk alone after a failure before trying it again. */
+  static final long DISK_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** How often a blocked offer looks at the (injectable) clock again. */
+  private static final long BLOCK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+  /** Where an event's frame is: not written yet, or kept in memory only. */
+  static final long NOT_WRITTEN = -1;
+
+  static final long MEMORY_ONLY = -2;
+
+  /** What the buffer tells the tracker; called without the buffer's lock. */
+  interface Listener {
+    /** Trouble with the disk; report it once per cause. */
+    void trouble(String cause, String message);
+
+    /** Events were published: the worker may poll them now. */
+    void published();
+  }
+
+  private final Spool spool;
+  private final long maxSpoolBytes;
+  private final long maxMemoryBytes;
+  private final long cacheBytesLimit;
+  private final BufferPolicy policy;
+  private final long blockTimeoutNanos;
+  private final long commitIntervalNanos;
+  private final long commitBytes;
+  private final Clock clock;
+  private final Listener listener;
+  private final long recoveredThrough;
+  private final Thread writer;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition released = lock.newCondition();
+  private final Condition work = lock.newCondition();
+  private final Condition written = lock.newCondition();
+
+  // Guarded by lock.
+  private long sequence;
+  private final ArrayDeque<TrackedEvent> pending = new ArrayDeque<>();
+  private long pendingBytes;
+  private long pendingFrameBytes;
+  private long firstPendingNanos;
+  private boolean commitNow;
+  private int writing; // events the writer took and has not published yet
+  private final ArrayDeque<TrackedEvent> cache = new ArrayDeque<>();
+  private long cacheBytes; // cached events that are also on disk
+  private long memoryOnlyBytes; // cached events that are only in memory
+  private long diskBytes;
+  private long bytes;
+  private long events;
+  private final FlushBarriers barriers = new FlushBarriers();
+  private long diskRetryNanos = Long.MIN_VALUE;
+  private boolean stopping;
+  private TrackedEvent peeked; // read from disk, not yet taken (worker)
+  private long diskBacklogSinceNanos = Long.MAX_VALUE; // events wait on disk only, since then
+  private long spooled; // events synced to disk, in total
+  private long memoryOnly; // events kept in memory because the disk failed, in total
+  private long writeFailures;
+
+  /**
+   * Opens the buffer over an open spool, and starts its writer thread.
+   *
+   * @param maxMemoryBytes the most bytes of events held only in memory (the tracker's buffer size)
+   */
+  SpoolBuffer(
+      Spool spool,
+      SpoolConfig config,
+      long maxMemoryBytes,
+      BufferPolicy policy,
+      long blockTimeoutNanos,
+      Clock clock,
+      Listener listener) {
+    this.spool = spool;
+    this.maxSpoolBytes = config.maxBytes;
+    this.maxMemoryBytes = maxMemoryBytes;
+    this.cacheBytesLimit = maxMemoryBytes / 2;
+    this.policy = policy;
+    this.blockTimeoutNanos = blockTimeoutNanos;
+    this.commitIntervalNanos = config.commitIntervalNanos;
+    this.commitBytes = config.commitBytes;
+    this.clock = clock;
+    this.listener = listener;
+    this.sequence = spool.lastSequence();
+    this.recoveredThrough = sequence;
+    this.diskBytes = spool.bytes();
+    long recovered = spool.recovery().events;
+    this.events = recovered;
+    barriers.add(0, recovered);
+    if (recovered > 0) {
+      diskBacklogSinceNanos = clock.nanoTime();
+    }
+    this.writer = new Thread(this::writeLoop, "tideline-spool-" + spool.directory().getName());
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  // ---------------------------------------------------------------- offer (any thread)
+
+  @Override
+  public void offer(
+      TrackedEvent prepared, int maxRecordBytes, int sentTimeFieldBytes, boolean mayBlock, Offer out) {
+    out.refusal = null;
+    out.detail = null;
+    out.evicted = null;
+    int frame = Spool.frameBytes(prepared.partitionKeyBytes, prepared.body.length);
+    lock.lock();
+    try {
+      long size = prepared.bufferedSizeWith(sequence + 1);
+      if (size + sentTimeFieldBytes > maxRecordBytes) {
+        out.tooLarge(prepared, size + sentTimeFieldBytes, maxRecordBytes);
+        return;
+      }
+      if (!fits(size, frame)
+          && policy == BufferPolicy.BLOCK
+          && mayBlock
+          && blockTimeoutNanos > 0
+          && !WorkerThread.isCurrent()) {
+        long deadline = clock.nanoTime() + blockTimeoutNanos;
+        while (!fits(size, frame) && !stopping) {
+          long remaining = deadline - clock.nanoTime();
+          if (remaining <= 0) {
+            break;
+          }
+          try {
+            released.awaitNanos(Math.min(remaining, BLOCK_POLL_NANOS));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+      }
+      if (stopping) {
+        out.refusal = LogOutcome.CLOSED;
+        out.detail = "the spool is closed";
+        return;
+      }
+      if (!fits(size, frame)) {
+        out.full(prepared, fullDetail(size, frame), policy);
+        return;
+      }
+      // Blocking released the lock, and other threads may have taken sequence numbers meanwhile.
+      sequence++;
+      prepared.accept(sequence, clock.nanoTime());
+      prepared.epoch = barriers.accepted();
+      prepared.spoolPosition = NOT_WRITTEN;
+      if (pending.isEmpty()) {
+        firstPendingNanos = System.nanoTime();
+        work.signal();
+      }
+      pending.addLast(prepared);
+      pendingBytes += prepared.bufferedSize;
+      pendingFrameBytes += frame;
+      bytes += prepared.bufferedSize;
+      events++;
+      if (!commitNow && (prepared.receipt != null || pendingBytes >= commitBytes)) {
+        commitNow = true;
+        work.signal();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether an event of that size fits both bounds. Guarded by lock. */
+  private boolean fits(long size, int frame) {
+    return diskBytes + pendingFrameBytes + frame <= maxSpoolBytes
+        && pendingBytes + memoryOnlyBytes + size <= maxMemoryBytes;
+  }
+
+  private String fullDetail(long size, int frame) {
+    if (diskBytes + pendingFrameBytes + frame > maxSpoolBytes) {
+      return "a frame of "
+          + frame
+          + " bytes does not fit the spool: "
+          + (diskBytes + pendingFrameBytes)
+          + " of "
+          + maxSpoolBytes
+          + " spool bytes in use (in "
+          + spool.directory()
+          + ")";
+    }
+    return size
+        + " bytes do not fit in memory while they wait for the disk: "
+        + (pendingBytes + memoryOnlyBytes)
+        + " of "
+        + maxMemoryBytes
+        + " buffer bytes in use";
+  }
+
+  // ---------------------------------------------------------------- the writer thread
+
+  private void writeLoop() {
+    List<TrackedEvent> batch = new ArrayList<>();
+    while (true) {
+      boolean tryDisk;
+      lock.lock();
+      try {
+        while (!stopping && !due()) {
+          try {
+            if (pending.isEmpty()) {
+              work.await();
+            } else {
+              work.awaitNanos(firstPendingNanos + commitIntervalNanos - System.nanoTime());
+            }
+          } catch (InterruptedException e) {
+            stopping = true;
+          }
+        }
+        if (pending.isEmpty()) {
+          if (stopping) {
+            written.signalAll();
+            return;
+          }
+          continue;
+        }
+        batch.addAll(pending);
+        pending.clear();
+        pendingFrameBytes = 0;
+        commitNow = false;
+        writing = batch.size();
+        tryDisk = System.nanoTime() - diskRetryNanos >= 0 || diskRetryNanos == Long.MIN_VALUE;
+      } finally {
+        lock.unlock();
+      }
+      IOException failure = tryDisk ? write(batch) : null;
+      publish(batch, failure, tryDisk);
+      batch.clear();
+    }
+  }
+
+  /** Whether the writer should commit now. Guarded by lock. */
+  private boolean due() {
+    return !pending.isEmpty()
+        && (commitNow || System.nanoTime() - firstPendingNanos >= commitIntervalNanos);
+  }
+
+  /** Appends and syncs the batch; the events that did not reach the disk are marked. */
+  private IOException write(List<TrackedEvent> batch) {
+    IOException failure = null;
+    int appended = 0;
+    try {
+      for (TrackedEvent event : batch) {
+        long position =
+            spool.append(
+                event.sequence,
+                event.partitionKey.getBytes(StandardCharsets.UTF_8),
+                event.body,
+                event.body.length);
+        if (position < 0) {
+          // No room after all (acknowledgement frames take a little): this one stays in memory.
+          event.spoolPosition = MEMORY_ONLY;
+        } else {
+          event.spoolPosition = position;
+          event.spoolFrameBytes = Spool.frameBytes(event.partitionKeyBytes, event.body.length);
+        }
+        appended++;
+      }
+      spool.commit();
+    } catch (IOException | RuntimeException e) {
+      failure = e instanceof IOException ? (IOException) e : new IOException(e);
+    }
+    if (failure != null) {
+      for (int i = 0; i < batch.size(); i++) {
+        TrackedEvent event = batch.get(i);
+        if (i >= appended || event.spoolPosition < 0 || !spool.isDurable(event.spoolPosition)) {
+          event.spoolPosition = MEMORY_ONLY;
+        }
+      }
+    }
+    return failure;
+  }
+
+  /** Hands the written batch to the worker, and completes the receipts. */
+  private void publish(List<TrackedEvent> batch, IOException failure, boolean triedDisk) {
+    List<TrackedEvent> receipts = null;
+    lock.lock();
+    try {
+      spool.publish();
+      for (TrackedEvent event : batch) {
+        if (!triedDisk) {
+          event.spoolPosition = MEMORY_ONLY;
+        }
+        pendingBytes -= event.bufferedSize;
+        if (event.spoolPosition >= 0) {
+          spooled++;
+          if (cacheBytes + event.bufferedSize <= cacheBytesLimit || event.receipt != null) {
+            cache.addLast(event);
+            cacheBytes += event.bufferedSize;
+          } else if (diskBacklogSinceNanos == Long.MAX_VALUE) {
+            diskBacklogSinceNanos = event.acceptedNanos; // spilled: the worker reads it back
+          }
+        } else {
+          memoryOnly++;
+          cache.addLast(event);
+          memoryOnlyBytes += event.bufferedSize;
+        }
+        if (event.receipt != null) {
+          if (receipts == null) {
+            receipts = new ArrayList<>();
+          }
+          receipts.add(event);
+        }
+      }
+      writing = 0;
+      if (failure != null) {
+        writeFailures++;
+        diskRetryNanos = System.nanoTime() + DISK_RETRY_NANOS;
+      }
+      diskBytes = spool.bytes();
+      released.signalAll();
+      written.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (receipts != null) {
+      for (TrackedEvent event : receipts) {
+        if (event.spoolPosition >= 0) {
+          event.receipt.written().succeed(null);
+        } else {
+          event.receipt
+              .written()
+              .fail(
+                  new IOException(
+                      "not written to the spool (kept in memory and sent from there): "
+                          + (failure != null ? failure.getMessage() : "the disk failed recently")));
+        }
+      }
+    }
+    listener.published();
+    if (failure != null) {
+      listener.trouble(
+          "spool-write " + failure.getClass().getName(),
+          "writing to the spool in "
+              + spool.directory()
+              + " failed ("
+              + failure.getMessage()
+              + "); "
+              + batch.size()
+              + " events are kept in memory and sent from there, and the disk is tried again in "
+              + TimeUnit.NANOSECONDS.toMillis(DISK_RETRY_NANOS)
+              + " ms");
+    }
+  }
+
+  // ---------------------------------------------------------------- the worker
+
+  @Override
+  public List<TrackedEvent> poll(long maxPollBytes) {
+    List<TrackedEvent> out = null;
+    long taken = 0;
+    lock.lock();
+    try {
+      while (true) {
+        TrackedEvent next = candidate();
+        if (next == null || (out != null && taken + next.bufferedSize > maxPollBytes)) {
+          break;
+        }
+        take(next);
+        if (out == null) {
+          out = new ArrayList<>();
+        }
+        out.add(next);
+        taken += next.bufferedSize;
+      }
+    } finally {
+      lock.unlock();
+    }
+    return out == null ? Collections.<TrackedEvent>emptyList() : out;
+  }
+
+  /**
+   * The next event to send, in sequence order, without taking it: the cached object when the cache
+   * holds the frame at the spool's cursor, an event kept in memory when it comes before what the
+   * disk holds next, else the event read from disk. Guarded by lock.
+   */
+  private TrackedEvent candidate() {
+    while (true) {
+      TrackedEvent head = cache.peekFirst();
+      if (head != null && head.spoolPosition >= 0) {
+        if (peeked != null) {
+          if (peeked.spoolPosition == head.spoolPosition) {
+            peeked = null; // the same frame: the object in memory is the one to send
+            return head;
+          }
+          if (head.spoolPosition < peeked.spoolPosition) {
+            dropCacheHead(); // the cursor passed it: it was read from disk already
+            continue;
+          }
+        } else {
+          long cursor = spool.cursor();
+          if (head.spoolPosition == cursor) {
+            return head;
+          }
+          if (head.spoolPosition < cursor) {
+            dropCacheHead();
+            continue;
+          }
+        }
+      }
+      if (peeked == null) {
+        peeked = readNext();
+      }
+      if (peeked == null) {
+        return head;
+      }
+      if (head == null || head.spoolPosition >= 0) {
+        return peeked; // the frames before the cached one were not cached
+      }
+      return head.sequence < peeked.sequence ? head : peeked;
+    }
+  }
+
+  private void dropCacheHead() {
+    TrackedEvent stale = cache.pollFirst();
+    cacheBytes -= stale.bufferedSize;
+  }
+
+  private void take(TrackedEvent event) {
+    if (event == peeked) {
+      peeked = null;
+      return;
+    }
+    cache.pollFirst();
+    if (event.spoolPosition >= 0) {
+      cacheBytes -= event.bufferedSize;
+      spool.skip(event.spoolPosition, event.spoolFrameBytes);
+    } else {
+      memoryOnlyBytes -= event.bufferedSize;
+      released.signalAll();
+    }
+  }
+
+  /** The next event from disk, rebuilt from its frame; null when there is none. */
+  private TrackedEvent readNext() {
+    while (true) {
+      Spool.Entry entry;
+      try {
+        entry = spool.next();
+      } catch (IOException e) {
+        lock.unlock();
+        try {
+          listener.trouble(
+              "spool-read " + e.getClass().getName(),
+              "reading the spool in " + spool.directory() + " failed: " + e.getMessage());
+        } finally {
+          lock.lock();
+        }
+        return null;
+      }
+      if (entry == null) {
+        diskBacklogSinceNanos = Long.MAX_VALUE;
+        return null;
+      }
+      TrackedEvent event = rebuild(entry);
+      if (event != null) {
+        return event;
+      }
+      spool.release(entry.position, entry.sequence); // unreadable envelope: counted, let go
+    }
+  }
+
+  private TrackedEvent rebuild(Spool.Entry entry) {
+    Envelope envelope;
+    try {
+      envelope = Envelope.parseFrom(entry.body);
+    } catch (InvalidProtocolBufferException e) {
+      return null;
+    }
+    ByteBuffer id = envelope.getEventId().asReadOnlyByteBuffer();
+    long high = id.remaining() >= 16 ? id.getLong() : 0;
+    long low = id.remaining() >= 8 ? id.getLong() : 0;
+    TrackedEvent event =
+        new TrackedEvent(
+            entry.body,
+            envelope.getEventType(),
+            entry.partitionKey,
+            utf8Length(entry.partitionKey),
+            envelope.getEventTimeUs(),
+            high,
+            low);
+    event.accept(entry.sequence, clock.nanoTime());
+    event.epoch = barriers.epochOf(entry.sequence);
+    event.spoolPosition = entry.position;
+    event.spoolFrameBytes = entry.frameBytes;
+    if (entry.sequence <= recoveredThrough) {
+      bytes += event.bufferedSize; // recovered: counted from when it is read
+    }
+    return event;
+  }
+
+  private static int utf8Length(String key) {
+    return ByteString.copyFromUtf8(key).size();
+  }
+
+  @Override
+  public void release(List<TrackedEvent> done) {
+    List<Completion<Void>> ready;
+    lock.lock();
+    try {
+      for (TrackedEvent event : done) {
+        if (event.spoolPosition >= 0) {
+          spool.release(event.spoolPosition, event.sequence);
+        }
+        bytes -= event.bufferedSize;
+        events--;
+        barriers.released(event.epoch);
+      }
+      diskBytes = spool.bytes();
+      released.signalAll();
+      ready = barriers.ready();
+    } finally {
+      lock.unlock();
+    }
+    FlushBarriers.complete(ready);
+  }
+
+  @Override
+  public List<TrackedEvent> drainQueued() {
+    return Collections.emptyList(); // queued events stay on disk for the next start; see keeps()
+  }
+
+  @Override
+  public Completion<Void> barrier() {
+    Completion<Void> completion = Completion.create();
+    List<Completion<Void>> ready;
+    lock.lock();
+    try {
+      barriers.barrier(completion, sequence + 1);
+      ready = barriers.ready();
+      commitNow = !pending.isEmpty();
+      work.signal();
+    } finally {
+      lock.unlock();
+    }
+    FlushBarriers.complete(ready);
+    return completion;
+  }
+
+  /**
+   * Writes what waits to be written, stops the writer and closes the spool; at most the timeout.
+   * Events that reached the disk stay there for the next start.
+   *
+   * @return the events held only in memory, which closing loses (the caller reports them)
+   */
+  List<TrackedEvent> close(long timeoutNanos) {
+    List<TrackedEvent> lost = new ArrayList<>();
+    lock.lock();
+    try {
+      stopping = true;
+      commitNow = true;
+      work.signalAll();
+      long deadline = System.nanoTime() + timeoutNanos;
+      while ((!pending.isEmpty() || writing > 0) && writer.isAlive()) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          break;
+        }
+        try {
+          written.awaitNanos(remaining);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      lost.addAll(pending);
+      for (TrackedEvent event : cache) {
+        if (event.spoolPosition < 0) {
+          lost.add(event);
+        }
+      }
+      released.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      writer.join(TimeUnit.NANOSECONDS.toMillis(Math.max(0, timeoutNanos)) + 1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!writer.isAlive()) {
+      spool.close();
+    } else {
+      listener.trouble(
+          "spool-close", "the spool's writer did not finish within the close timeout; left open");
+    }
+    return lost;
+  }
+
+  /** Whether the event is safe on disk, so that closing the tracker does not lose it. */
+  boolean keeps(TrackedEvent event) {
+    return event.spoolPosition >= 0;
+  }
+
+  @Override
+  public long bytes() {
+    lock.lock();
+    try {
+      return bytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long events() {
+    lock.lock();
+    try {
+      return events;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long lastSequence() {
+    lock.lock();
+    try {
+      return sequence;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long oldestQueuedNanos() {
+    lock.lock();
+    try {
+      TrackedEvent head = cache.peekFirst();
+      if (peeked != null) {
+        return peeked.acceptedNanos;
+      }
+      if (head != null) {
+        return head.acceptedNanos;
+      }
+      long oldest = diskBacklogSinceNanos;
+      if (!pending.isEmpty()) {
+        oldest = Math.min(oldest, pending.peekFirst().acceptedNanos);
+      }
+      return oldest;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A snapshot of the spool's counters. */
+  SpoolMetrics metrics() {
+    lock.lock();
+    try {
+      return new SpoolMetrics(
+          diskBytes,
+          spool.segmentCount(),
+          spooled,
+          memoryOnly,
+          writeFailures,
+          spool.recovery().events,
+          spool.corruptRegions(),
+          spool.corruptBytes(),
+          spool.recovery().tornTailBytes);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  Spool spool() {
+    return spool;
+  }
+}
