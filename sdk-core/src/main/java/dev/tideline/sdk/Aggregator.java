@@ -17,11 +17,21 @@ import java.util.Map;
  * record never exceeds the maximum record size counting data and partition key. Sub-records carry
  * no explicit hash key: each is routed, and checked by the KCL, by the MD5 of its own partition
  * key. The record's explicit hash key is its first sub-record's hash key, inside the predicted
- * shard's range. Worker-owned.
+ * shard's range.
+ *
+ * <p><b>Sent time.</b> Each envelope's {@code sent_time_us} is stamped when the record is built for
+ * sending, not when the aggregate opened. Sizes are kept exact while events are added by reserving
+ * the sent-time field as the opening time encodes it. The build time is stamped when it encodes to
+ * the same size, which holds for every real clock (microseconds since the epoch are 8-byte varints
+ * from 1987 to the year 4253); otherwise (only clocks near 0 or negative, in tests) the opening
+ * time is kept, so the record never differs from the size it was checked at. See {@link
+ * #sentTime(long, long)}.
+ *
+ * <p>Worker-owned.
  */
 final class Aggregator {
   private final int maxRecordBytes;
-  private final long sentTimeMicros;
+  private final long openedMicros;
   private final List<TrackedEvent> events = new ArrayList<>();
   private final Map<String, Integer> keyIndex = new HashMap<>();
   private final List<byte[]> keys = new ArrayList<>();
@@ -29,9 +39,28 @@ final class Aggregator {
   private int firstKeyBytes;
   private long firstAcceptedNanos = Long.MAX_VALUE;
 
-  Aggregator(int maxRecordBytes, long sentTimeMicros) {
+  /**
+   * @param openedMicros the clock when the aggregate opens; its encoded size is reserved for the
+   *     sent-time field
+   */
+  Aggregator(int maxRecordBytes, long openedMicros) {
     this.maxRecordBytes = maxRecordBytes;
-    this.sentTimeMicros = sentTimeMicros;
+    this.openedMicros = openedMicros;
+  }
+
+  /**
+   * The sent time to stamp on a record built at {@code builtMicros} whose size was reserved with
+   * {@code reservedMicros}: the build time if its field has the same size (0: no field), else the
+   * reserved time.
+   */
+  static long sentTime(long reservedMicros, long builtMicros) {
+    return sentTimeFieldSize(builtMicros) == sentTimeFieldSize(reservedMicros)
+        ? builtMicros
+        : reservedMicros;
+  }
+
+  private static int sentTimeFieldSize(long micros) {
+    return micros == 0L ? 0 : 1 + CodedOutputStream.computeInt64SizeNoTag(micros);
   }
 
   /** Adds the event if the record still fits the limit; false (and unchanged) otherwise. */
@@ -47,7 +76,7 @@ final class Aggregator {
     } else {
       keyIndexValue = index;
     }
-    int dataSize = event.dataSize(sentTimeMicros);
+    int dataSize = event.dataSize(openedMicros);
     int inner =
         1
             + CodedOutputStream.computeUInt64SizeNoTag(keyIndexValue)
@@ -81,11 +110,18 @@ final class Aggregator {
     return firstAcceptedNanos;
   }
 
+  /** The events added, in order. */
+  List<TrackedEvent> events() {
+    return events;
+  }
+
   /**
-   * The record: aggregated when it holds two or more events, otherwise the single envelope (as the
-   * KPL does, saving the 20-byte frame and letting consumers read it without deaggregation).
+   * The record, stamped with the sent time for {@code builtMicros} (see {@link #sentTime}):
+   * aggregated when it holds two or more events, otherwise the single envelope (as the KPL does,
+   * saving the 20-byte frame and letting consumers read it without deaggregation).
    */
-  OutRecord build(String laneKey) {
+  OutRecord build(String laneKey, long builtMicros) {
+    long sentTimeMicros = sentTime(openedMicros, builtMicros);
     TrackedEvent first = events.get(0);
     if (events.size() == 1) {
       return single(first, laneKey, sentTimeMicros);

@@ -1,6 +1,7 @@
 package dev.tideline.sdk;
 
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * The records of one predicted shard (or of "unknown" while no shard map is known): the open
@@ -20,5 +21,19 @@ final class Lane {
   Lane(String key, TokenBucket bucket) {
     this.key = key;
     this.bucket = bucket;
+  }
+
+  /** Queues a sealed record behind the others. */
+  void add(OutRecord record) {
+    ready.addLast(record);
+    readyBytes += record.billedSize;
+  }
+
+  /** Puts records to retry back at the front, in their order: before anything later. */
+  void requeue(List<OutRecord> records) {
+    for (int i = records.size() - 1; i >= 0; i--) {
+      ready.addFirst(records.get(i));
+      readyBytes += records.get(i).billedSize;
+    }
   }
 }

@@ -25,7 +25,7 @@ public final class Tracker {
   private final Pipeline pipeline;
 
   Tracker(TrackerBuilder builder) {
-    this.pipeline = new Pipeline(builder, this);
+    this.pipeline = new Pipeline(builder);
     pipeline.start();
   }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Configures and builds a {@link Tracker}. Every setter checks its argument at once and throws
@@ -127,15 +128,64 @@ public final class TrackerBuilder {
 
   TrackerBuilder() {}
 
-  /** The Kinesis stream to write to. Required. */
+  /**
+   * The Kinesis stream to write to: its name (1 to 128 characters), or its ARN, {@code
+   * arn:PARTITION:kinesis:REGION:ACCOUNT:stream/NAME} in any AWS partition ({@code aws}, {@code
+   * aws-cn}, {@code aws-us-gov}...). Sinks address a stream given by ARN with its ARN (the Kinesis
+   * sink sends {@code StreamARN}, "PutRecords", Kinesis API reference), which reaches streams of
+   * other accounts. Required.
+   *
+   * @throws IllegalArgumentException if the name is empty or too long, or the ARN is malformed,
+   *     saying which part
+   */
   public TrackerBuilder streamName(String streamName) {
     Objects.requireNonNull(streamName, "streamName");
-    if (streamName.isEmpty() || streamName.length() > 128) {
+    if (streamName.startsWith("arn:")) {
+      checkStreamArn(streamName);
+    } else if (streamName.isEmpty() || streamName.length() > 128) {
       throw new IllegalArgumentException(
           "streamName must have 1 to 128 characters, was \"" + streamName + "\"");
     }
     this.streamName = streamName;
     return this;
+  }
+
+  private static final Pattern ARN_PARTITION = Pattern.compile("aws(-[a-z]+)*");
+  private static final Pattern ARN_REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
+  private static final Pattern ARN_ACCOUNT = Pattern.compile("[0-9]{12}");
+  private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
+
+  /** Checks a stream ARN part by part ("StreamARN" pattern, Kinesis API reference). */
+  private static void checkStreamArn(String arn) {
+    String[] parts = arn.split(":", 6);
+    String problem = null;
+    if (arn.length() > 2048) {
+      problem = "it has more than 2048 characters";
+    } else if (parts.length != 6) {
+      problem = "it has " + parts.length + " of the 6 parts";
+    } else if (!ARN_PARTITION.matcher(parts[1]).matches()) {
+      problem = "the partition must be aws or aws-*, was \"" + parts[1] + "\"";
+    } else if (!"kinesis".equals(parts[2])) {
+      problem = "the service must be kinesis, was \"" + parts[2] + "\"";
+    } else if (!ARN_REGION.matcher(parts[3]).matches()) {
+      problem = "the region must look like us-east-1, was \"" + parts[3] + "\"";
+    } else if (!ARN_ACCOUNT.matcher(parts[4]).matches()) {
+      problem = "the account must be 12 digits, was \"" + parts[4] + "\"";
+    } else if (!parts[5].startsWith("stream/")) {
+      problem = "the resource must be stream/NAME, was \"" + parts[5] + "\"";
+    } else if (!STREAM_NAME.matcher(parts[5].substring("stream/".length())).matches()) {
+      problem =
+          "the stream name must have 1 to 128 letters, digits, '_', '.' or '-', was \""
+              + parts[5].substring("stream/".length())
+              + "\"";
+    }
+    if (problem != null) {
+      throw new IllegalArgumentException(
+          "streamName \""
+              + arn
+              + "\" is not a stream ARN (arn:PARTITION:kinesis:REGION:ACCOUNT:stream/NAME): "
+              + problem);
+    }
   }
 
   /** Where records go: the Kinesis sink, a file or in-memory sink. Required. */

@@ -89,7 +89,7 @@ class FirstShardMapTest {
     for (int i = 0; i < 3; i++) {
       tracker.log(Harness.payment(i));
     }
-    long waitMillis = TimeUnit.NANOSECONDS.toMillis(Pipeline.FIRST_SHARD_MAP_WAIT_NANOS);
+    long waitMillis = TimeUnit.NANOSECONDS.toMillis(ShardMapTracker.FIRST_MAP_WAIT_NANOS);
     assertThat(waitMillis).isEqualTo(5_000);
     harness.scheduler.advance(waitMillis - 1, TimeUnit.MILLISECONDS);
     assertThat(sink.inner.requests()).isEmpty();

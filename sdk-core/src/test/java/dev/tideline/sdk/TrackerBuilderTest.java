@@ -1,8 +1,10 @@
 package dev.tideline.sdk;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tideline.sdk.sink.InMemorySink;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -63,5 +65,44 @@ class TrackerBuilderTest {
         .hasMessageContaining("0 < base <= max");
     assertThatThrownBy(() -> Tracker.builder().producerId(new byte[15]))
         .hasMessage("producerId must be 16 bytes, was 15 bytes");
+  }
+
+  @Test
+  void acceptsStreamArnsOfEveryAwsPartition() {
+    for (String arn :
+        List.of(
+            "arn:aws:kinesis:us-east-1:123456789012:stream/events",
+            "arn:aws-cn:kinesis:cn-north-1:123456789012:stream/events",
+            "arn:aws-us-gov:kinesis:us-gov-west-1:123456789012:stream/payments_v2.prod-1")) {
+      assertThat(Tracker.builder().streamName(arn).streamName).isEqualTo(arn);
+    }
+  }
+
+  @Test
+  void rejectsAMalformedStreamArnSayingWhichPartIsWrong() {
+    assertThatThrownBy(
+            () -> Tracker.builder().streamName("arn:aws:kinesis:us-east-1:12345:stream/events"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "streamName \"arn:aws:kinesis:us-east-1:12345:stream/events\" is not a stream ARN"
+                + " (arn:PARTITION:kinesis:REGION:ACCOUNT:stream/NAME): the account must be 12"
+                + " digits, was \"12345\"");
+    assertThatThrownBy(
+            () -> Tracker.builder().streamName("arn:aws:sqs:us-east-1:123456789012:stream/events"))
+        .hasMessageEndingWith("the service must be kinesis, was \"sqs\"");
+    assertThatThrownBy(
+            () -> Tracker.builder().streamName("arn:gcp:kinesis:us-east-1:123456789012:stream/e"))
+        .hasMessageEndingWith("the partition must be aws or aws-*, was \"gcp\"");
+    assertThatThrownBy(
+            () -> Tracker.builder().streamName("arn:aws:kinesis:useast:123456789012:stream/e"))
+        .hasMessageEndingWith("the region must look like us-east-1, was \"useast\"");
+    assertThatThrownBy(
+            () -> Tracker.builder().streamName("arn:aws:kinesis:us-east-1:123456789012:table/e"))
+        .hasMessageEndingWith("the resource must be stream/NAME, was \"table/e\"");
+    assertThatThrownBy(
+            () -> Tracker.builder().streamName("arn:aws:kinesis:us-east-1:123456789012:stream/"))
+        .hasMessageContaining("the stream name must have 1 to 128 letters");
+    assertThatThrownBy(() -> Tracker.builder().streamName("arn:aws:kinesis:us-east-1"))
+        .hasMessageEndingWith("it has 4 of the 6 parts");
   }
 }

@@ -328,6 +328,63 @@ class KinesisSinkTest {
   }
 
   @Test
+  void namesAStreamGivenByArnWithStreamArnInEveryCall(
+      @TestStream(shards = 2) LocalKinesisStream stream, LocalKinesisServer server) {
+    FaultInjectingProxy proxy = proxy(server);
+    KinesisAsyncClient client = client(server, proxy.endpoint());
+    String arn =
+        client
+            .describeStreamSummary(b -> b.streamName(stream.name()))
+            .join()
+            .streamDescriptionSummary()
+            .streamARN();
+    assertThat(arn).startsWith("arn:aws:kinesis:").endsWith(":stream/" + stream.name());
+    KinesisSink sink = KinesisSink.builder(client).listShardsPageSize(1).build();
+
+    assertThat(await(sink.listShards(arn))).hasSize(2);
+    assertThat(await(sink.maxRecordBytes(arn))).isEqualTo(RecordSink.DEFAULT_MAX_RECORD_BYTES);
+    assertThat(await(sink.putRecords(arn, records(3))).failedCount()).isZero();
+
+    assertThat(proxy.streamFields())
+        .containsExactly(
+            "DescribeStreamSummary StreamName", // the test's own call, by name
+            "ListShards StreamARN",
+            "ListShards -", // the second page, asked for by NextToken alone
+            "DescribeStreamSummary StreamARN",
+            "PutRecords StreamARN");
+    assertThat(StreamContents.read(server, stream.name()).records()).hasSize(3);
+  }
+
+  @Test
+  void aTrackerGivenAStreamArnDeliversThroughTheSink(
+      LocalKinesisStream stream, LocalKinesisServer server) {
+    FaultInjectingProxy proxy = proxy(server);
+    KinesisAsyncClient client = client(server, proxy.endpoint());
+    String arn =
+        client
+            .describeStreamSummary(b -> b.streamName(stream.name()))
+            .join()
+            .streamDescriptionSummary()
+            .streamARN();
+    dev.tideline.sdk.Tracker tracker =
+        dev.tideline.sdk.Tracker.builder()
+            .streamName(arn)
+            .sink(KinesisSink.create(client))
+            .auditPeriod(0, TimeUnit.SECONDS)
+            .build();
+    for (int i = 0; i < 5; i++) {
+      assertThat(tracker.log(Events.mixed(0, i))).isEqualTo(dev.tideline.sdk.LogOutcome.ACCEPTED);
+    }
+    await(tracker.close(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+
+    assertThat(tracker.metrics().eventsSent()).isEqualTo(5);
+    assertThat(proxy.streamFields())
+        .filteredOn(field -> !field.startsWith("DescribeStreamSummary StreamName"))
+        .allSatisfy(field -> assertThat(field).endsWith(" StreamARN"));
+    assertThat(proxy.operationCount("PutRecords")).isPositive();
+  }
+
+  @Test
   void refusesEachInvalidSettingAtOnceSayingWhatWasWrong(LocalKinesisServer server) {
     KinesisAsyncClient client = client(server, server.httpEndpoint());
 

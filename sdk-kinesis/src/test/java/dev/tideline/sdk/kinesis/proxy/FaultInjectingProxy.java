@@ -80,6 +80,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
   private final ExecutorService executor;
   private final HttpClient upstream;
   private final Map<String, AtomicInteger> operations = new ConcurrentHashMap<>();
+  private final List<String> streamFields = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   // Guarded by this.
   private final Deque<Fault> script = new ArrayDeque<>();
@@ -155,6 +156,15 @@ public final class FaultInjectingProxy implements AutoCloseable {
     return count == null ? 0 : count.get();
   }
 
+  /**
+   * How each request named its stream, in arrival order: the operation and the field, for example
+   * {@code "ListShards StreamARN"}, {@code "PutRecords StreamName"}, or {@code "ListShards -"} for
+   * a request that names none (a ListShards page asked for by NextToken).
+   */
+  public List<String> streamFields() {
+    return List.copyOf(streamFields);
+  }
+
   @Override
   public void close() {
     server.stop(0);
@@ -168,6 +178,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
       String operation =
           amzTarget == null ? "?" : amzTarget.substring(amzTarget.lastIndexOf('.') + 1);
       operations.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
+      JsonNode request =
+          mapperFor(exchange.getRequestHeaders().getFirst("Content-Type")).readTree(body);
+      streamFields.add(
+          operation
+              + (request != null && request.hasNonNull("StreamARN")
+                  ? " StreamARN"
+                  : request != null && request.hasNonNull("StreamName") ? " StreamName" : " -"));
       if (!operation.equals("PutRecords")) {
         relay(exchange, forward(exchange, body));
         return;

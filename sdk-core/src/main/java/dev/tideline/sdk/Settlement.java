@@ -1,0 +1,105 @@
+package dev.tideline.sdk;
+
+import java.util.List;
+
+/**
+ * Every way an event leaves the worker: acknowledged by Kinesis, dead-lettered, or dropped. Each
+ * counts it, tells the listener, and releases it to the {@link EventBuffer}. Also keeps the
+ * worker's share of the buffer: the bytes of the events it took and has not released yet.
+ *
+ * <p>Worker-owned.
+ */
+final class Settlement {
+  private final EventBuffer buffer;
+  private final Metrics metrics;
+  private final Reporter reporter;
+  private final Clock clock;
+  private long heldBytes;
+
+  Settlement(EventBuffer buffer, Metrics metrics, Reporter reporter, Clock clock) {
+    this.buffer = buffer;
+    this.metrics = metrics;
+    this.reporter = reporter;
+    this.clock = clock;
+  }
+
+  /** The worker took the event from the buffer. */
+  void took(TrackedEvent event) {
+    heldBytes += event.bufferedSize;
+  }
+
+  /** Bytes of the events the worker holds: aggregating, ready, in flight or waiting to retry. */
+  long heldBytes() {
+    return heldBytes;
+  }
+
+  /** Kinesis stored the record where its events are read. */
+  void acknowledge(OutRecord record) {
+    long now = clock.nanoTime();
+    int n = record.events.size();
+    metrics.sent.add(n);
+    metrics.recordsSent.increment();
+    if (record.aggregated) {
+      metrics.aggregatedRecordsSent.increment();
+    }
+    metrics.bytesSent.add(record.billedSize);
+    metrics.putPayloadUnits.add(
+        (record.billedSize + TrackerMetrics.PUT_PAYLOAD_UNIT_BYTES - 1)
+            / TrackerMetrics.PUT_PAYLOAD_UNIT_BYTES);
+    String runType = null;
+    int runLength = 0;
+    for (TrackedEvent event : record.events) {
+      metrics.latency((now - event.acceptedNanos) / 1000);
+      if (!event.eventType.equals(runType)) {
+        if (runType != null) {
+          metrics.type(runType).sent.add(runLength);
+        }
+        runType = event.eventType;
+        runLength = 0;
+      }
+      runLength++;
+    }
+    if (runType != null) {
+      metrics.type(runType).sent.add(runLength);
+    }
+    release(record.events);
+    reporter.notifyAcknowledged(record.events);
+  }
+
+  /** Gives up on the record: its lastErrorCode and lastErrorMessage say why. */
+  void deadLetter(OutRecord record, DropReason reason) {
+    metrics.deadLettered.add(record.events.size());
+    reporter.countDropped(record.events, reason);
+    release(record.events);
+    reporter.logOnce(
+        "dead " + reason + " " + record.lastErrorCode,
+        "gave up on "
+            + record.events.size()
+            + " events ("
+            + reason
+            + ") after "
+            + record.attempts
+            + " attempts; last error "
+            + record.lastErrorCode
+            + ": "
+            + record.lastErrorMessage);
+    reporter.notifyDeadLettered(
+        record.events, reason, record.lastErrorCode, record.lastErrorMessage);
+  }
+
+  /** Drops events the worker holds (in lanes, in flight, or just polled). */
+  void drop(List<TrackedEvent> events, DropReason reason, String detail) {
+    reporter.countDropped(events, reason);
+    release(events);
+    reporter.logOnce(
+        "drop " + reason, "dropped " + events.size() + " events (" + reason + "): " + detail);
+    reporter.notifyDropped(events, reason, detail);
+  }
+
+  private void release(List<TrackedEvent> events) {
+    for (TrackedEvent event : events) {
+      heldBytes -= event.bufferedSize;
+    }
+    buffer.release(events);
+  }
+}
