@@ -36,6 +36,8 @@ final class Auditor {
   /** Starts the first period now; without the audit schema there is no audit. */
   void start(long nowNanos, boolean schemaKnown) {
     periodStartMicros = clock.currentTimeMicros();
+    // With a spool the sequence continues from an earlier run; its ranges were that run's to audit.
+    lastSequence = buffer.lastSequence();
     if (!schemaKnown) {
       periodNanos = 0;
     }

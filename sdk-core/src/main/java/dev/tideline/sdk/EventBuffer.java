@@ -27,6 +27,28 @@ interface EventBuffer {
 
     /** Events evicted to make room (DROP_OLDEST); null if none. Not yet released: just gone. */
     List<TrackedEvent> evicted;
+
+    /** Refuses an event whose record alone would be larger than a record may be. */
+    void tooLarge(TrackedEvent prepared, long recordSize, int maxRecordBytes) {
+      refusal = LogOutcome.TOO_LARGE;
+      detail =
+          prepared.eventType
+              + " needs a record of "
+              + recordSize
+              + " bytes (envelope "
+              + (recordSize - prepared.partitionKeyBytes)
+              + " + partition key "
+              + prepared.partitionKeyBytes
+              + "), above the maximum record size of "
+              + maxRecordBytes
+              + " bytes";
+    }
+
+    /** Refuses an event the buffer has no room for. */
+    void full(TrackedEvent prepared, String why, BufferPolicy policy) {
+      refusal = LogOutcome.BUFFER_FULL;
+      detail = prepared.eventType + ": " + why + " (policy " + policy + ")";
+    }
   }
 
   /**
@@ -59,6 +81,18 @@ interface EventBuffer {
 
   /** Takes every queued event, for close; they stay accounted until released. Worker only. */
   List<TrackedEvent> drainQueued();
+
+  /**
+   * The tracker closes: the buffer keeps what it can for a later start and says what is lost.
+   * Called once, on the worker, after the worker stopped sending.
+   *
+   * @param held every event accepted and not released: queued ones (from {@link #drainQueued}) and
+   *     those the worker held
+   * @param timeoutNanos the longest to spend, for example writing to disk what waits in memory
+   * @return the events of {@code held} that closing loses: all of them for a memory buffer, those
+   *     not on disk for a spool
+   */
+  List<TrackedEvent> close(List<TrackedEvent> held, long timeoutNanos);
 
   /** A handle that completes when every event accepted before this call was released. */
   Completion<Void> barrier();

@@ -11,8 +11,8 @@ import java.util.TreeMap;
  * are also known by sequence ranges, so that an event read back from disk finds its epoch from its
  * sequence number.
  *
- * <p>Not thread-safe: the owning buffer guards it with its lock and completes the returned
- * barriers after unlocking.
+ * <p>Not thread-safe: the owning buffer guards it with its lock and completes the returned barriers
+ * after unlocking.
  */
 final class FlushBarriers {
   private long epoch;

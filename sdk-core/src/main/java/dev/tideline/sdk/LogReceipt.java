@@ -2,10 +2,10 @@ package dev.tideline.sdk;
 
 /**
  * What {@link Tracker#logDurably(Object)} answers: whether the event was accepted, and two handles
- * that complete as it becomes safe: {@link #written()} once it is on disk in the spool (synced), and
- * {@link #acknowledged()} once Kinesis stored it. For events that must not be lost, such as payments
- * and logins; plain {@link Tracker#log(Object)} stays fire-and-forget and allocates nothing per
- * event.
+ * that complete as it becomes safe: {@link #written()} once it is on disk in the spool (synced),
+ * and {@link #acknowledged()} once Kinesis stored it. For events that must not be lost, such as
+ * payments and logins; plain {@link Tracker#log(Object)} stays fire-and-forget and allocates
+ * nothing per event.
  *
  * <pre>{@code
  * LogReceipt receipt = tracker.logDurably(payment);
@@ -15,9 +15,9 @@ package dev.tideline.sdk;
  * }</pre>
  *
  * <p>Thread-safe. Handles of a refused event fail at once with an {@link IllegalStateException}
- * naming the outcome; {@link #written()} fails when the tracker has no spool or the disk failed (the
- * event is then kept in memory and still sent), and {@link #acknowledged()} fails when the event
- * was dropped or dead-lettered.
+ * naming the outcome; {@link #written()} fails when the tracker has no spool or the disk failed
+ * (the event is then kept in memory and still sent), and {@link #acknowledged()} fails when the
+ * event was dropped or dead-lettered.
  */
 public final class LogReceipt {
   private final LogOutcome outcome;

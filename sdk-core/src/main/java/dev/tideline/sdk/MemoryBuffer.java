@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,9 +31,7 @@ final class MemoryBuffer implements EventBuffer {
   private long bytes;
   private long events;
   private long sequence;
-  private long epoch; // flush barriers: events accepted in an epoch are counted until released
-  private final TreeMap<Long, long[]> outstandingByEpoch = new TreeMap<>();
-  private final TreeMap<Long, List<Completion<Void>>> barriers = new TreeMap<>();
+  private final FlushBarriers barriers = new FlushBarriers();
 
   MemoryBuffer(long maxBytes, BufferPolicy policy, long blockTimeoutNanos, Clock clock) {
     this.maxBytes = maxBytes;
@@ -58,18 +55,7 @@ final class MemoryBuffer implements EventBuffer {
       long size = prepared.bufferedSizeWith(sequence + 1);
       long recordSize = size + sentTimeFieldBytes;
       if (recordSize > maxRecordBytes) {
-        out.refusal = LogOutcome.TOO_LARGE;
-        out.detail =
-            prepared.eventType
-                + " needs a record of "
-                + recordSize
-                + " bytes (envelope "
-                + (recordSize - prepared.partitionKeyBytes)
-                + " + partition key "
-                + prepared.partitionKeyBytes
-                + "), above the maximum record size of "
-                + maxRecordBytes
-                + " bytes";
+        out.tooLarge(prepared, recordSize, maxRecordBytes);
         return;
       }
       if (bytes + size > maxBytes) {
@@ -101,34 +87,20 @@ final class MemoryBuffer implements EventBuffer {
           }
         }
         if (bytes + size > maxBytes) {
-          out.refusal = LogOutcome.BUFFER_FULL;
-          out.detail =
-              prepared.eventType
-                  + " of "
-                  + size
-                  + " bytes does not fit: "
-                  + bytes
-                  + " of "
-                  + maxBytes
-                  + " buffer bytes in use (policy "
-                  + policy
-                  + ")";
+          out.full(
+              prepared,
+              size + " bytes do not fit: " + bytes + " of " + maxBytes + " buffer bytes in use",
+              policy);
           return;
         }
       }
       // Blocking released the lock, and other threads may have taken sequence numbers meanwhile.
       sequence++;
       prepared.accept(sequence, clock.nanoTime());
-      prepared.epoch = epoch;
+      prepared.epoch = barriers.accepted();
       queue.addLast(prepared);
       bytes += prepared.bufferedSize;
       events++;
-      long[] count = outstandingByEpoch.get(epoch);
-      if (count == null) {
-        count = new long[1];
-        outstandingByEpoch.put(epoch, count);
-      }
-      count[0]++;
     } finally {
       lock.unlock();
     }
@@ -138,10 +110,7 @@ final class MemoryBuffer implements EventBuffer {
   private void forget(TrackedEvent event) {
     bytes -= event.bufferedSize;
     events--;
-    long[] count = outstandingByEpoch.get(event.epoch);
-    if (count != null && --count[0] == 0) {
-      outstandingByEpoch.remove(event.epoch);
-    }
+    barriers.released(event.epoch);
   }
 
   @Override
@@ -174,36 +143,11 @@ final class MemoryBuffer implements EventBuffer {
         forget(event);
       }
       released.signalAll();
-      ready = readyBarriers();
+      ready = barriers.ready();
     } finally {
       lock.unlock();
     }
-    complete(ready);
-  }
-
-  /** Barriers whose epochs have nothing outstanding. Guarded by lock. */
-  private List<Completion<Void>> readyBarriers() {
-    if (barriers.isEmpty()) {
-      return null;
-    }
-    long oldestOutstanding =
-        outstandingByEpoch.isEmpty() ? Long.MAX_VALUE : outstandingByEpoch.firstKey();
-    List<Completion<Void>> ready = null;
-    while (!barriers.isEmpty() && barriers.firstKey() < oldestOutstanding) {
-      if (ready == null) {
-        ready = new ArrayList<>();
-      }
-      ready.addAll(barriers.pollFirstEntry().getValue());
-    }
-    return ready;
-  }
-
-  private static void complete(List<Completion<Void>> ready) {
-    if (ready != null) {
-      for (Completion<Void> completion : ready) {
-        completion.succeed(null);
-      }
-    }
+    FlushBarriers.complete(ready);
   }
 
   @Override
@@ -219,23 +163,22 @@ final class MemoryBuffer implements EventBuffer {
   }
 
   @Override
+  public List<TrackedEvent> close(List<TrackedEvent> held, long timeoutNanos) {
+    return held; // nothing survives the process
+  }
+
+  @Override
   public Completion<Void> barrier() {
     Completion<Void> completion = Completion.create();
     List<Completion<Void>> ready;
     lock.lock();
     try {
-      long barrierEpoch = epoch++;
-      List<Completion<Void>> waiting = barriers.get(barrierEpoch);
-      if (waiting == null) {
-        waiting = new ArrayList<>(1);
-        barriers.put(barrierEpoch, waiting);
-      }
-      waiting.add(completion);
-      ready = readyBarriers();
+      barriers.barrier(completion, sequence + 1);
+      ready = barriers.ready();
     } finally {
       lock.unlock();
     }
-    complete(ready);
+    FlushBarriers.complete(ready);
     return completion;
   }
 
@@ -281,6 +224,6 @@ final class MemoryBuffer implements EventBuffer {
 
   /** For tests: outstanding counts by epoch. */
   Map<Long, long[]> outstandingByEpoch() {
-    return outstandingByEpoch;
+    return barriers.outstandingByEpoch();
   }
 }

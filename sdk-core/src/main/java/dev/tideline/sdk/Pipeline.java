@@ -5,6 +5,7 @@ import dev.tideline.events.v1.ProducerAudit;
 import dev.tideline.proto.v1.Context;
 import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.sdk.sink.RecordSink;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Pipeline {
   /** The soonest the worker wakes again for timed work, so timers never spin. */
   private static final long MIN_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /** How long close() waits for the spool to write what is still in memory. */
+  private static final long SPOOL_CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** How long close() waits for the sink to finish closing. */
   private static final long SINK_CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -111,7 +115,25 @@ final class Pipeline {
             : config.scheduler;
     SchemaRegistry registry =
         config.registry != null ? config.registry : SchemaRegistry.fromClasspath();
-    this.producerId = config.producerId != null ? config.producerId.clone() : randomId();
+    this.reporter = new Reporter(streamName, config.listener, metrics);
+    Spool spool = openSpool(config, reporter);
+    // A spool keeps the producer id, so that its sequence numbers go on across restarts.
+    this.producerId =
+        spool != null
+            ? spool.producerId()
+            : config.producerId != null ? config.producerId.clone() : randomId();
+    if (spool != null
+        && config.producerId != null
+        && !java.util.Arrays.equals(config.producerId, producerId)) {
+      reporter.logOnce(
+          "spool-producer",
+          "the spool in "
+              + spool.directory()
+              + " belongs to producer "
+              + hex(producerId)
+              + ", which this tracker uses instead of the configured "
+              + hex(config.producerId));
+    }
     this.producerKey = hex(producerId);
     this.writer =
         new EnvelopeWriter(
@@ -121,9 +143,27 @@ final class Pipeline {
             config.context,
             new LinkedHashMap<>(config.attributes));
     this.buffer =
-        new MemoryBuffer(
-            config.maxBufferBytes, config.bufferPolicy, config.blockTimeoutNanos, clock);
-    this.reporter = new Reporter(streamName, config.listener, metrics);
+        spool == null
+            ? new MemoryBuffer(
+                config.maxBufferBytes, config.bufferPolicy, config.blockTimeoutNanos, clock)
+            : new SpoolBuffer(
+                spool,
+                config.spool,
+                config.maxBufferBytes,
+                config.bufferPolicy,
+                config.blockTimeoutNanos,
+                clock,
+                new SpoolBuffer.Listener() {
+                  @Override
+                  public void trouble(String cause, String message) {
+                    reporter.storageProblem(cause, message);
+                  }
+
+                  @Override
+                  public void published() {
+                    scheduleDrain();
+                  }
+                });
     this.partitionKeys = config.partitionKeys;
     long now = clock.currentTimeMicros();
     this.sentTimeFieldBytes = now == 0 ? 0 : 1 + CodedOutputStream.computeInt64SizeNoTag(now);
@@ -156,6 +196,38 @@ final class Pipeline {
             shardMaps,
             this::drain);
     this.auditor = new Auditor(config.auditPeriodNanos, buffer, metrics, clock);
+  }
+
+  /**
+   * Opens the configured spool, or returns null: without one configured, or when its directory
+   * cannot be used (reported; the tracker then keeps events in memory). A directory another tracker
+   * holds is a configuration error.
+   *
+   * @throws IllegalStateException if another tracker, here or in another process, has the spool
+   */
+  private static Spool openSpool(TrackerBuilder config, Reporter reporter) {
+    if (config.spool == null) {
+      return null;
+    }
+    try {
+      return Spool.open(
+          config.spool.directory,
+          SpoolFiles.REAL,
+          config.spool.maxBytes,
+          config.spool.segmentBytes,
+          config.producerId);
+    } catch (Spool.SpoolLockedException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      reporter.storageProblem(
+          "spool-open",
+          "cannot open the spool in "
+              + config.spool.directory
+              + " ("
+              + e
+              + "); this tracker keeps events in memory only, so a crash loses what is undelivered");
+      return null;
+    }
   }
 
   private static byte[] randomId() {
@@ -230,10 +302,28 @@ final class Pipeline {
 
   LogOutcome log(Object event) {
     Objects.requireNonNull(event, "event");
-    return log(event, true, false);
+    return log(event, true, false, null);
   }
 
-  private LogOutcome log(Object event, boolean mayBlock, boolean internal) {
+  LogReceipt logDurably(Object event) {
+    Objects.requireNonNull(event, "event");
+    LogReceipt receipt = new LogReceipt();
+    LogOutcome outcome = log(event, true, false, receipt);
+    if (outcome != LogOutcome.ACCEPTED) {
+      return LogReceipt.refused(outcome);
+    }
+    if (!(buffer instanceof SpoolBuffer)) {
+      receipt
+          .written()
+          .fail(
+              new IllegalStateException(
+                  "this tracker has no spool (TrackerBuilder.spool), so nothing is written to"
+                      + " disk; the event is kept in memory and sent"));
+    }
+    return receipt;
+  }
+
+  private LogOutcome log(Object event, boolean mayBlock, boolean internal, LogReceipt receipt) {
     if (closed && !internal) {
       return reporter.rejected(
           LogOutcome.CLOSED, event.getClass().getName(), "the tracker is closed");
@@ -261,6 +351,7 @@ final class Pipeline {
             eventTimeMicros,
             encoded.idHigh,
             encoded.idLow);
+    prepared.receipt = receipt;
     EventBuffer.Offer offer = offerScratch.get();
     buffer.offer(prepared, lanes.maxRecordBytes(), sentTimeFieldBytes, mayBlock, offer);
     if (offer.evicted != null) {
@@ -276,11 +367,16 @@ final class Pipeline {
     metrics.accepted.increment();
     metrics.bytesAccepted.add(prepared.body.length);
     metrics.type(prepared.eventType).accepted.increment();
+    scheduleDrain();
+    return LogOutcome.ACCEPTED;
+  }
+
+  /** Asks the worker to drain, unless a drain is already on its way. */
+  private void scheduleDrain() {
     // Read before the CAS: while a drain is pending, logging threads only read the flag.
     if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
       worker.submit(this::drain, 0);
     }
-    return LogOutcome.ACCEPTED;
   }
 
   private String partitionKey(Object event) {
@@ -345,7 +441,13 @@ final class Pipeline {
   TrackerMetrics metrics() {
     long oldest = Math.min(buffer.oldestQueuedNanos(), oldestInPipelineNanos);
     long age = oldest == Long.MAX_VALUE ? 0 : Math.max(0, (clock.nanoTime() - oldest) / 1000);
-    return metrics.snapshot(buffer.bytes(), buffer.events(), age, lanes.maxRecordBytes());
+    TrackerMetrics snapshot =
+        metrics.snapshot(buffer.bytes(), buffer.events(), age, lanes.maxRecordBytes());
+    snapshot.storageProblems = metrics.storageProblems.sum();
+    if (buffer instanceof SpoolBuffer) {
+      snapshot.spool = ((SpoolBuffer) buffer).metrics();
+    }
+    return snapshot;
   }
 
   void setContext(Context context) {
@@ -379,7 +481,7 @@ final class Pipeline {
     }
     long now = clock.nanoTime();
     if (!closing && auditor.periodEnded(now)) {
-      log(auditor.record(), false, true);
+      log(auditor.record(), false, true, null);
     }
     shardMaps.refreshIfDue(now);
     if (shardMaps.awaitingFirstMap(now, buffer.oldestQueuedNanos())) {
@@ -460,7 +562,11 @@ final class Pipeline {
       return;
     }
     if (auditor.isOn()) {
-      log(auditor.record(), false, true); // the last period, so the validator sees every count
+      log(
+          auditor.record(),
+          false,
+          true,
+          null); // the last period, so the validator sees every count
     }
     closing = true;
     buffer.barrier().whenComplete((value, failure) -> worker.submit(this::finishClose, 0));
@@ -484,8 +590,22 @@ final class Pipeline {
     left.addAll(lanes.takeAll());
     left.addAll(shardMaps.stop());
     left.addAll(dispatcher.stop());
-    if (!left.isEmpty()) {
-      settlement.drop(left, DropReason.CLOSED, "not delivered before close timed out");
+    List<TrackedEvent> lost = buffer.close(left, SPOOL_CLOSE_GRACE_NANOS);
+    if (lost.size() < left.size()) {
+      java.util.Set<TrackedEvent> lostSet =
+          java.util.Collections.newSetFromMap(
+              new java.util.IdentityHashMap<TrackedEvent, Boolean>());
+      lostSet.addAll(lost);
+      List<TrackedEvent> kept = new ArrayList<>();
+      for (TrackedEvent event : left) {
+        if (!lostSet.contains(event)) {
+          kept.add(event);
+        }
+      }
+      settlement.keptOnClose(kept);
+    }
+    if (!lost.isEmpty()) {
+      settlement.drop(lost, DropReason.CLOSED, "not delivered before close timed out");
     }
     Completion<Void> sinkClosed;
     if (closeSink) {

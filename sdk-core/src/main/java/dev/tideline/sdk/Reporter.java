@@ -89,6 +89,21 @@ final class Reporter {
   }
 
   /** Logs the message at WARNING the first time its cause is seen. */
+  /** Counts and reports trouble with the spool's disk; logged and told once per cause. */
+  void storageProblem(String cause, String message) {
+    metrics.storageProblems.increment();
+    if (loggedCauses.size() < MAX_LOGGED_CAUSES && loggedCauses.add("storage " + cause)) {
+      LOG.warning("[tideline " + streamName + "] " + message + " (logged once)");
+      if (listener != NoopListener.INSTANCE) {
+        try {
+          listener.onStorageProblem(message);
+        } catch (RuntimeException e) {
+          listenerFailed(e);
+        }
+      }
+    }
+  }
+
   void logOnce(String cause, String message) {
     if (loggedCauses.size() < MAX_LOGGED_CAUSES && loggedCauses.add(cause)) {
       LOG.warning("[tideline " + streamName + "] " + message + " (logged once)");

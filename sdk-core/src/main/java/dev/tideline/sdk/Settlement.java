@@ -63,6 +63,11 @@ final class Settlement {
       metrics.type(runType).sent.add(runLength);
     }
     release(record.events);
+    for (TrackedEvent event : record.events) {
+      if (event.receipt != null) {
+        event.receipt.acknowledged().succeed(null);
+      }
+    }
     reporter.notifyAcknowledged(record.events);
   }
 
@@ -71,6 +76,14 @@ final class Settlement {
     metrics.deadLettered.add(record.events.size());
     reporter.countDropped(record.events, reason);
     release(record.events);
+    failReceipts(
+        record.events,
+        "dead-lettered ("
+            + reason
+            + "), last error "
+            + record.lastErrorCode
+            + ": "
+            + record.lastErrorMessage);
     reporter.logOnce(
         "dead " + reason + " " + record.lastErrorCode,
         "gave up on "
@@ -91,9 +104,37 @@ final class Settlement {
   void drop(List<TrackedEvent> events, DropReason reason, String detail) {
     reporter.countDropped(events, reason);
     release(events);
+    failReceipts(events, "dropped (" + reason + "): " + detail);
     reporter.logOnce(
         "drop " + reason, "dropped " + events.size() + " events (" + reason + "): " + detail);
     reporter.notifyDropped(events, reason, detail);
+  }
+
+  /**
+   * The tracker closed while these events were on disk in the spool: they are neither delivered nor
+   * dropped, but sent by the next tracker on the same spool directory.
+   */
+  void keptOnClose(List<TrackedEvent> events) {
+    for (TrackedEvent event : events) {
+      heldBytes -= event.bufferedSize;
+    }
+    failReceipts(
+        events, "the tracker closed first; the event stays in the spool for its next start");
+    reporter.logOnce(
+        "kept-on-close",
+        events.size() + " undelivered events stay in the spool, to be sent at the next start");
+  }
+
+  private static void failReceipts(List<TrackedEvent> events, String why) {
+    IllegalStateException failure = null;
+    for (TrackedEvent event : events) {
+      if (event.receipt != null) {
+        if (failure == null) {
+          failure = new IllegalStateException(why);
+        }
+        event.receipt.acknowledged().fail(failure);
+      }
+    }
   }
 
   private void release(List<TrackedEvent> events) {

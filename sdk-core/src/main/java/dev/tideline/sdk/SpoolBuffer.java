@@ -34,7 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * #DISK_RETRY_NANOS}. Bounds: bytes on disk ({@code maxSpoolBytes}) and bytes held only in memory
  * (waiting to be written, or kept in memory after a failed write: {@code maxMemoryBytes}); when
  * either is reached the buffer policy applies. {@link BufferPolicy#DROP_OLDEST} refuses the newest
- * event as {@link BufferPolicy#DROP_NEWEST} does: what is on disk is never thrown away to make room.
+ * event as {@link BufferPolicy#DROP_NEWEST} does: what is on disk is never thrown away to make
+ * room.
  *
  * <p>Thread-safe; the lock is never held during a write or sync.
  */
@@ -141,7 +142,11 @@ final class SpoolBuffer implements EventBuffer {
 
   @Override
   public void offer(
-      TrackedEvent prepared, int maxRecordBytes, int sentTimeFieldBytes, boolean mayBlock, Offer out) {
+      TrackedEvent prepared,
+      int maxRecordBytes,
+      int sentTimeFieldBytes,
+      boolean mayBlock,
+      Offer out) {
     out.refusal = null;
     out.detail = null;
     out.evicted = null;
@@ -360,7 +365,8 @@ final class SpoolBuffer implements EventBuffer {
         if (event.spoolPosition >= 0) {
           event.receipt.written().succeed(null);
         } else {
-          event.receipt
+          event
+              .receipt
               .written()
               .fail(
                   new IOException(
@@ -582,10 +588,9 @@ final class SpoolBuffer implements EventBuffer {
   /**
    * Writes what waits to be written, stops the writer and closes the spool; at most the timeout.
    * Events that reached the disk stay there for the next start.
-   *
-   * @return the events held only in memory, which closing loses (the caller reports them)
    */
-  List<TrackedEvent> close(long timeoutNanos) {
+  @Override
+  public List<TrackedEvent> close(List<TrackedEvent> held, long timeoutNanos) {
     List<TrackedEvent> lost = new ArrayList<>();
     lock.lock();
     try {
@@ -605,8 +610,13 @@ final class SpoolBuffer implements EventBuffer {
           break;
         }
       }
-      lost.addAll(pending);
+      lost.addAll(pending); // not written within the timeout
       for (TrackedEvent event : cache) {
+        if (event.spoolPosition < 0) {
+          lost.add(event);
+        }
+      }
+      for (TrackedEvent event : held) {
         if (event.spoolPosition < 0) {
           lost.add(event);
         }
@@ -627,11 +637,6 @@ final class SpoolBuffer implements EventBuffer {
           "spool-close", "the spool's writer did not finish within the close timeout; left open");
     }
     return lost;
-  }
-
-  /** Whether the event is safe on disk, so that closing the tracker does not lose it. */
-  boolean keeps(TrackedEvent event) {
-    return event.spoolPosition >= 0;
   }
 
   @Override

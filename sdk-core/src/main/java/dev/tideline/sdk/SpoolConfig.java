@@ -97,7 +97,8 @@ public final class SpoolConfig {
     private final File directory;
     private long maxBytes = DEFAULT_MAX_BYTES;
     private long segmentBytes = DEFAULT_SEGMENT_BYTES;
-    private long commitIntervalNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_COMMIT_INTERVAL_MILLIS);
+    private long commitIntervalNanos =
+        TimeUnit.MILLISECONDS.toNanos(DEFAULT_COMMIT_INTERVAL_MILLIS);
     private long commitBytes = DEFAULT_COMMIT_BYTES;
 
     private Builder(File directory) {

@@ -56,7 +56,9 @@ public final class SpoolMetrics {
     return keptInMemory;
   }
 
-  /** Commits that failed (disk full, directory gone, I/O error); each is reported once per cause. */
+  /**
+   * Commits that failed (disk full, directory gone, I/O error); each is reported once per cause.
+   */
   public long writeFailures() {
     return writeFailures;
   }

@@ -28,8 +28,16 @@ public final class TrackedEvent {
   /** What the event holds in the buffer: envelope without sent time, plus partition key. */
   int bufferedSize;
 
-  /** The flush epoch the event was accepted in; see MemoryBuffer. */
+  /** The flush epoch the event was accepted in; see FlushBarriers. */
   long epoch;
+
+  /** Where the spool holds the event's frame (a SpoolBuffer position), or a negative marker. */
+  long spoolPosition = -1;
+
+  int spoolFrameBytes;
+
+  /** The receipt of {@link Tracker#logDurably(Object)}; null for plain log() calls. */
+  LogReceipt receipt;
 
   /** The MD5 hash key of the partition key as unsigned halves; set by the worker. */
   long hashHigh;

@@ -47,6 +47,19 @@ public final class Tracker {
   }
 
   /**
+   * Logs an event that must not be lost, such as a payment: as {@link #log(Object)}, and the
+   * returned receipt completes {@link LogReceipt#written()} once the event is synced to the spool
+   * (committed at once, not at the next group commit), and {@link LogReceipt#acknowledged()} once
+   * Kinesis stored it. Costs one receipt per call; use {@link #log(Object)} for everything else.
+   *
+   * @return the receipt; {@link LogReceipt#outcome()} says whether the event was accepted
+   * @throws NullPointerException if event is null
+   */
+  public LogReceipt logDurably(Object event) {
+    return pipeline.logDurably(event);
+  }
+
+  /**
    * Sends everything accepted so far without waiting for the linger time.
    *
    * @return completes when every event accepted before this call was acknowledged or dropped

@@ -125,6 +125,7 @@ public final class TrackerBuilder {
   Scheduler scheduler;
   long shutdownHookTimeoutNanos = -1; // -1: no hook
   boolean closeSink = true;
+  SpoolConfig spool;
 
   TrackerBuilder() {}
 
@@ -464,6 +465,22 @@ public final class TrackerBuilder {
    */
   public TrackerBuilder shutdownHook(long timeout, TimeUnit unit) {
     this.shutdownHookTimeoutNanos = nonNegative("shutdownHook timeout", timeout, unit);
+    return this;
+  }
+
+  /**
+   * Keeps every accepted event on disk until Kinesis acknowledged it, so that a crash, a kill or a
+   * deploy loses nothing synced (see {@link SpoolConfig}; events logged with {@link
+   * Tracker#logDurably(Object)} are synced before their receipt completes). The spool holds the
+   * producer id, which replaces {@link #producerId(byte[])} once the spool has one, so sequence
+   * numbers go on across restarts. Default: none (events are held in memory only).
+   *
+   * <p>When the directory cannot be used at build time (not creatable, read-only), the tracker
+   * reports it ({@link TrackerListener#onStorageProblem}) and runs in memory; when another tracker
+   * holds it, {@link #build()} throws.
+   */
+  public TrackerBuilder spool(SpoolConfig spool) {
+    this.spool = Objects.requireNonNull(spool, "spool");
     return this;
   }
 

@@ -42,6 +42,13 @@ public interface TrackerListener {
       String lastErrorCode,
       String lastErrorMessage) {}
 
+  /**
+   * The spool had trouble with its disk (full, directory gone or read-only, an I/O error), or found
+   * corrupt bytes: what happened, where, and what the tracker does about it (for example keeping
+   * events in memory and trying the disk again). Once per cause, not per event.
+   */
+  default void onStorageProblem(String detail) {}
+
   /** A listener that ignores everything. */
   static TrackerListener noop() {
     return NoopListener.INSTANCE;

@@ -36,6 +36,10 @@ public final class TrackerMetrics {
   final long listenerErrors;
   final LatencySnapshot latency;
 
+  // Set by the tracker before the snapshot is handed out.
+  SpoolMetrics spool;
+  long storageProblems;
+
   TrackerMetrics(
       long eventsAccepted,
       Map<LogOutcome, Long> rejected,
@@ -192,6 +196,18 @@ public final class TrackerMetrics {
   /** Times the shard map was loaded. */
   public long shardMapRefreshes() {
     return shardMapRefreshes;
+  }
+
+  /** The spool's counters, or null when the tracker has no spool. */
+  public SpoolMetrics spool() {
+    return spool;
+  }
+
+  /**
+   * Problems with the spool's disk reported so far (see {@link TrackerListener#onStorageProblem}).
+   */
+  public long storageProblems() {
+    return storageProblems;
   }
 
   /** Exceptions thrown by the listener (swallowed). */
