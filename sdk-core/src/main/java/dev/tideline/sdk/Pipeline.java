@@ -212,7 +212,7 @@ final class Pipeline {
     try {
       return Spool.open(
           config.spool.directory,
-          SpoolFiles.REAL,
+          config.spool.files,
           config.spool.maxBytes,
           config.spool.segmentBytes,
           config.producerId);

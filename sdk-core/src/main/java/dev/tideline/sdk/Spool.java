@@ -324,9 +324,7 @@ final class Spool implements Closeable {
             end = offset;
             break;
           }
-          corruptRegions++;
-          corruptBytes += next - offset;
-          offset = next;
+          offset = next; // the reader counts the corrupt stretch when it passes it
           continue;
         }
         int body = offset + FRAME_HEADER_BYTES;

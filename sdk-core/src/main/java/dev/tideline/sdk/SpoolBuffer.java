@@ -375,7 +375,6 @@ final class SpoolBuffer implements EventBuffer {
         }
       }
     }
-    listener.published();
     if (failure != null) {
       listener.trouble(
           "spool-write " + failure.getClass().getName(),
@@ -389,6 +388,7 @@ final class SpoolBuffer implements EventBuffer {
               + TimeUnit.NANOSECONDS.toMillis(DISK_RETRY_NANOS)
               + " ms");
     }
+    listener.published();
   }
 
   // ---------------------------------------------------------------- the worker
@@ -448,6 +448,9 @@ final class SpoolBuffer implements EventBuffer {
       }
       if (peeked == null) {
         peeked = readNext();
+        if (peeked != null && head != null && head.spoolPosition >= 0) {
+          continue; // the frame read may be the cached head's: compare them above
+        }
       }
       if (peeked == null) {
         return head;

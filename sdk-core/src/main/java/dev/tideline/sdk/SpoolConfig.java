@@ -53,6 +53,7 @@ public final class SpoolConfig {
   final long segmentBytes;
   final long commitIntervalNanos;
   final long commitBytes;
+  final SpoolFiles files;
 
   private SpoolConfig(Builder builder) {
     this.directory = builder.directory;
@@ -60,6 +61,7 @@ public final class SpoolConfig {
     this.segmentBytes = builder.segmentBytes;
     this.commitIntervalNanos = builder.commitIntervalNanos;
     this.commitBytes = builder.commitBytes;
+    this.files = builder.files;
   }
 
   /** A builder for a spool in that directory (created if missing). */
@@ -100,6 +102,7 @@ public final class SpoolConfig {
     private long commitIntervalNanos =
         TimeUnit.MILLISECONDS.toNanos(DEFAULT_COMMIT_INTERVAL_MILLIS);
     private long commitBytes = DEFAULT_COMMIT_BYTES;
+    private SpoolFiles files = SpoolFiles.REAL;
 
     private Builder(File directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -148,6 +151,12 @@ public final class SpoolConfig {
         throw new IllegalArgumentException("commitBytes must be positive, was " + commitBytes);
       }
       this.commitBytes = commitBytes;
+      return this;
+    }
+
+    /** For tests: the file system seam, to inject a full disk or a refused permission. */
+    Builder files(SpoolFiles files) {
+      this.files = Objects.requireNonNull(files, "files");
       return this;
     }
 
