@@ -100,6 +100,7 @@ final class SpoolBuffer implements EventBuffer {
   private long spooled; // events synced to disk, in total
   private long memoryOnly; // events kept in memory because the disk failed, in total
   private long writeFailures;
+  private String lastFailure;
 
   /**
    * Opens the buffer over an open spool, and starts its writer thread.
@@ -351,6 +352,7 @@ final class SpoolBuffer implements EventBuffer {
       }
       writing = 0;
       if (failure != null) {
+        lastFailure = failure.getMessage();
         writeFailures++;
         diskRetryNanos = System.nanoTime() + DISK_RETRY_NANOS;
       }
@@ -371,7 +373,9 @@ final class SpoolBuffer implements EventBuffer {
               .fail(
                   new IOException(
                       "not written to the spool (kept in memory and sent from there): "
-                          + (failure != null ? failure.getMessage() : "the disk failed recently")));
+                          + (failure != null
+                              ? failure.getMessage()
+                              : "the disk failed recently (" + lastFailure + ")")));
         }
       }
     }
