@@ -63,8 +63,8 @@ final class Pipeline {
 
   /**
    * The most bytes the worker holds before it stops taking events from the buffer: enough for the
-   * calls in flight and the next, and at most half the buffer, so that DROP_OLDEST has queued
-   * events to evict during an outage.
+   * calls in flight and the next, and at most half the buffer (and half the spool), so that
+   * DROP_OLDEST has queued events to evict during an outage.
    */
   private final long workerShareBytes;
 
@@ -163,18 +163,26 @@ final class Pipeline {
                   public void published() {
                     scheduleDrain();
                   }
+
+                  @Override
+                  public void dropped(List<TrackedEvent> events, String detail) {
+                    Settlement.evicted(reporter, events, detail);
+                  }
                 });
     this.partitionKeys = config.partitionKeys;
     long now = clock.currentTimeMicros();
     this.sentTimeFieldBytes = now == 0 ? 0 : 1 + CodedOutputStream.computeInt64SizeNoTag(now);
     this.shutdownHookTimeoutNanos = config.shutdownHookTimeoutNanos;
     this.closeSink = config.closeSink;
-    this.workerShareBytes =
-        Math.max(
-            config.maxRecordBytes,
-            Math.min(
-                config.maxBufferBytes / 2,
-                (long) config.maxRequestBytes * (config.maxInFlightRequests + 1)));
+    // With a spool, the worker also leaves at least half the spool to the buffer's policy.
+    long share =
+        Math.min(
+            config.maxBufferBytes / 2,
+            (long) config.maxRequestBytes * (config.maxInFlightRequests + 1));
+    if (spool != null) {
+      share = Math.min(share, config.spool.maxBytes / 2);
+    }
+    this.workerShareBytes = Math.max(config.maxRecordBytes, share);
 
     RetryPolicy retry = RetryPolicy.from(config);
     this.worker = new WorkerThread(scheduler, reporter);
@@ -357,9 +365,7 @@ final class Pipeline {
     if (offer.evicted != null) {
       List<TrackedEvent> evicted = offer.evicted;
       offer.evicted = null;
-      reporter.countDropped(evicted, DropReason.BUFFER_FULL);
-      reporter.notifyDropped(
-          evicted, DropReason.BUFFER_FULL, "evicted from the full buffer (DROP_OLDEST)");
+      Settlement.evicted(reporter, evicted, "evicted from the full buffer (DROP_OLDEST)");
     }
     if (offer.refusal != null) {
       return reporter.rejected(offer.refusal, encoded.eventType, offer.detail);

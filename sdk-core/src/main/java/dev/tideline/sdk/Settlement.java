@@ -125,6 +125,16 @@ final class Settlement {
         events.size() + " undelivered events stay in the spool, to be sent at the next start");
   }
 
+  /**
+   * The buffer evicted these accepted events to make room (DROP_OLDEST): counts and reports them.
+   * Any thread; the events were never the worker's.
+   */
+  static void evicted(Reporter reporter, List<TrackedEvent> events, String detail) {
+    reporter.countDropped(events, DropReason.BUFFER_FULL);
+    failReceipts(events, "dropped (" + DropReason.BUFFER_FULL + "): " + detail);
+    reporter.notifyDropped(events, DropReason.BUFFER_FULL, detail);
+  }
+
   private static void failReceipts(List<TrackedEvent> events, String why) {
     IllegalStateException failure = null;
     for (TrackedEvent event : events) {

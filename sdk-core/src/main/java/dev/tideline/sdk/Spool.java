@@ -776,6 +776,85 @@ final class Spool implements Closeable {
     }
   }
 
+  /**
+   * The bytes of the segments {@link #dropOldestUnread} could drop: published, not being written,
+   * and not yet started by the cursor.
+   */
+  synchronized long droppableBytes() {
+    long total = 0;
+    for (Segment segment : segments.values()) {
+      if (droppable(segment)) {
+        total += segment.size;
+      }
+    }
+    return total;
+  }
+
+  private boolean droppable(Segment segment) {
+    long cursorSegment = segmentOf(cursor);
+    return segment != active
+        && segment.id < segmentOf(visible)
+        && (segment.id > cursorSegment
+            || (segment.id == cursorSegment && offsetOf(cursor) <= HEADER_BYTES));
+  }
+
+  /**
+   * Drops the oldest segment that no event was read from yet (never the one being written), to make
+   * room when the spool is full and the policy is to drop the oldest: deletes it and returns its
+   * events, for the caller to report as dropped. Null when no segment can be dropped.
+   */
+  synchronized List<Entry> dropOldestUnread() throws IOException {
+    for (Segment segment : segments.values()) {
+      if (!droppable(segment)) {
+        continue;
+      }
+      byte[] data = readAll(segment.file);
+      List<Entry> events = new ArrayList<>();
+      int offset = HEADER_BYTES;
+      int end = (int) Math.min(data.length, segment.size);
+      while (offset < end) {
+        int length = frameLength(data, offset, end);
+        if (length < 0) {
+          int next = resync(data, offset + 1, end);
+          corruptRegions++;
+          corruptBytes += (next < 0 ? end : next) - offset;
+          if (next < 0) {
+            break;
+          }
+          offset = next;
+          continue;
+        }
+        int body = offset + FRAME_HEADER_BYTES;
+        long sequence = getLong(data, body + 1);
+        if (data[body] == EVENT && !contains(recoveredAcks, sequence)) {
+          int keyLength = getShort(data, body + 9);
+          events.add(
+              new Entry(
+                  position(segment.id, offset),
+                  FRAME_HEADER_BYTES + length,
+                  sequence,
+                  new String(data, body + 11, keyLength, StandardCharsets.UTF_8),
+                  Arrays.copyOfRange(data, body + 11 + keyLength, body + length)));
+        }
+        offset = body + length;
+      }
+      writeState();
+      segments.remove(segment.id);
+      if (segmentOf(cursor) == segment.id) {
+        Long next = segments.higherKey(segment.id);
+        cursor = position(next != null ? next : nextSegmentId + 1, 0);
+      }
+      if (chunkSegment == segment.id) {
+        chunkSegment = -1;
+      }
+      closeQuietly(segment.in);
+      deleteQuietly(segment.file);
+      bytes -= segment.size;
+      return events;
+    }
+    return null;
+  }
+
   /** Whether the frame at this position was written and synced (and its segment still exists). */
   synchronized boolean isDurable(long position) {
     Segment segment = segments.get(segmentOf(position));

@@ -33,9 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * trouble is reported once per cause, and the writer tries the disk again after {@link
  * #DISK_RETRY_NANOS}. Bounds: bytes on disk ({@code maxSpoolBytes}) and bytes held only in memory
  * (waiting to be written, or kept in memory after a failed write: {@code maxMemoryBytes}); when
- * either is reached the buffer policy applies. {@link BufferPolicy#DROP_OLDEST} refuses the newest
- * event as {@link BufferPolicy#DROP_NEWEST} does: what is on disk is never thrown away to make
- * room.
+ * either is reached the buffer policy applies. Under {@link BufferPolicy#DROP_OLDEST} a full spool
+ * drops its oldest segment that the worker has not started on (the writer does it, reading the
+ * segment to report every event in it as dropped), never the events in flight.
  *
  * <p>Thread-safe; the lock is never held during a write or sync.
  */
@@ -58,6 +58,9 @@ final class SpoolBuffer implements EventBuffer {
 
     /** Events were published: the worker may poll them now. */
     void published();
+
+    /** Accepted events were dropped to make room (DROP_OLDEST); count and report them. */
+    void dropped(List<TrackedEvent> events, String detail);
   }
 
   private final Spool spool;
@@ -210,10 +213,19 @@ final class SpoolBuffer implements EventBuffer {
     }
   }
 
-  /** Whether an event of that size fits both bounds. Guarded by lock. */
+  /**
+   * Whether an event of that size fits both bounds; under DROP_OLDEST, counting the segments that
+   * the writer may drop to make room. Guarded by lock.
+   */
   private boolean fits(long size, int frame) {
-    return diskBytes + pendingFrameBytes + frame <= maxSpoolBytes
-        && pendingBytes + memoryOnlyBytes + size <= maxMemoryBytes;
+    if (pendingBytes + memoryOnlyBytes + size > maxMemoryBytes) {
+      return false;
+    }
+    long disk = diskBytes + pendingFrameBytes + frame;
+    if (disk <= maxSpoolBytes) {
+      return true;
+    }
+    return policy == BufferPolicy.DROP_OLDEST && disk - spool.droppableBytes() <= maxSpoolBytes;
   }
 
   private String fullDetail(long size, int frame) {
@@ -288,6 +300,9 @@ final class SpoolBuffer implements EventBuffer {
     IOException failure = null;
     int appended = 0;
     try {
+      if (policy == BufferPolicy.DROP_OLDEST) {
+        makeRoom(batch);
+      }
       for (TrackedEvent event : batch) {
         long position =
             spool.append(
@@ -317,6 +332,50 @@ final class SpoolBuffer implements EventBuffer {
       }
     }
     return failure;
+  }
+
+  /** Drops the oldest unread segments until the batch fits the spool (DROP_OLDEST). */
+  private void makeRoom(List<TrackedEvent> batch) throws IOException {
+    long need = 0;
+    for (TrackedEvent event : batch) {
+      need += Spool.frameBytes(event.partitionKeyBytes, event.body.length);
+    }
+    while (spool.bytes() + need > maxSpoolBytes) {
+      List<Spool.Entry> entries = spool.dropOldestUnread();
+      if (entries == null) {
+        return; // what does not fit stays in memory (append refuses it)
+      }
+      List<TrackedEvent> dropped = new ArrayList<>(entries.size());
+      lock.lock();
+      try {
+        java.util.Map<Long, TrackedEvent> cached = new java.util.HashMap<>();
+        for (TrackedEvent event : cache) {
+          cached.put(event.spoolPosition, event); // the objects carry the receipts
+        }
+        for (Spool.Entry entry : entries) {
+          TrackedEvent event = cached.get(entry.position);
+          if (event == null) {
+            event = rebuild(entry);
+          }
+          if (event != null) {
+            bytes -= event.bufferedSize;
+            events--;
+            barriers.released(event.epoch);
+            dropped.add(event);
+          }
+        }
+        diskBytes = spool.bytes();
+      } finally {
+        lock.unlock();
+      }
+      if (!dropped.isEmpty()) {
+        listener.dropped(
+            dropped,
+            "the spool in "
+                + spool.directory()
+                + " was full: dropped its oldest unsent segment (policy DROP_OLDEST)");
+      }
+    }
   }
 
   /** Hands the written batch to the worker, and completes the receipts. */

@@ -129,6 +129,22 @@ class SpoolTrackerTest {
   }
 
   @Test
+  void closeWritesWhatWaitsInMemoryBeforeItReturns() {
+    InMemorySink down = InMemorySink.create().failNextCalls(Integer.MAX_VALUE, "InternalFailure");
+    Tracker first = start(down, spool().commitInterval(1, TimeUnit.HOURS).build());
+    for (int i = 1; i <= 10; i++) {
+      first.log(Harness.payment(i)); // plain log(): waits for the next group commit, an hour away
+    }
+    assertThat(first.close(1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(first.metrics().dropped()).doesNotContainKey(DropReason.CLOSED);
+
+    InMemorySink up = InMemorySink.create();
+    Tracker second = start(up, spool().build());
+    assertThat(second.flush().await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(sequences(up)).isEqualTo(range(1, 10));
+  }
+
+  @Test
   void eventsUndeliveredAtCloseAreSentByTheNextTrackerWithTheirSequences() {
     InMemorySink down = InMemorySink.create().failNextCalls(Integer.MAX_VALUE, "InternalFailure");
     Tracker first = start(down, spool().build());
@@ -280,6 +296,54 @@ class SpoolTrackerTest {
     assertThat(full).isEqualTo(10);
     assertThat(accepted).isGreaterThan(100);
     assertThat(tracker.metrics().rejected()).containsEntry(LogOutcome.BUFFER_FULL, 10L);
+  }
+
+  @Test
+  void underDropOldestAFullSpoolDropsItsOldestUnsentSegmentAndReportsEveryEventInIt() {
+    InMemorySink down = InMemorySink.create().failNextCalls(Integer.MAX_VALUE, "InternalFailure");
+    long segment = 256 * 1024;
+    long bound = 16 * segment; // 4 MiB: the worker holds at most 1 MiB (one record) of it
+    Tracker tracker =
+        Tracker.builder()
+            .streamName("events")
+            .sink(down)
+            .registry(Harness.REGISTRY)
+            .listener(listener)
+            .auditPeriod(0, TimeUnit.SECONDS)
+            .bufferPolicy(BufferPolicy.DROP_OLDEST)
+            .closeSinkOnClose(false)
+            .spool(spool().maxBytes(bound).segmentBytes(segment).build())
+            .build();
+    trackers.add(tracker);
+    int events = 20_000; // about 7 MiB of frames
+    for (int i = 1; i <= events; i++) {
+      Object event = Harness.paymentOfSize(i, 200);
+      // Every 100th waits for its sync, so the writer keeps up and drops whole segments in time.
+      LogOutcome outcome;
+      if (i % 100 == 0) {
+        LogReceipt receipt = tracker.logDurably(event);
+        receipt.written().await(5, TimeUnit.SECONDS);
+        outcome = receipt.outcome();
+      } else {
+        outcome = tracker.log(event);
+      }
+      assertThat(outcome)
+          .as("event %d: %s %s", i, listener.rejections, tracker.metrics().spool())
+          .isEqualTo(LogOutcome.ACCEPTED);
+      if (i % 100 == 0) {
+        assertThat(segmentBytes()).isLessThanOrEqualTo(bound);
+      }
+    }
+    long dropped = tracker.metrics().dropped().getOrDefault(DropReason.BUFFER_FULL, 0L);
+    assertThat(dropped).isGreaterThan(events / 4);
+    assertThat(listener.dropped).hasSize((int) dropped);
+    assertThat(listener.dropReasons).containsOnly(DropReason.BUFFER_FULL);
+    // Whole unsent segments go, oldest first: never the newest events, never one twice.
+    List<Long> droppedSequences = new ArrayList<>();
+    for (TrackedEvent event : listener.dropped) {
+      droppedSequences.add(event.sequence());
+    }
+    assertThat(droppedSequences).doesNotHaveDuplicates().allMatch(s -> s < events - 1_000);
   }
 
   // ---------------------------------------------------------------- damaged files, recovered
