@@ -31,13 +31,13 @@ final class Auditor {
     this.buffer = buffer;
     this.metrics = metrics;
     this.clock = clock;
+    // With a spool the sequence continues from an earlier run; its ranges were that run's to audit.
+    this.lastSequence = buffer.lastSequence();
   }
 
   /** Starts the first period now; without the audit schema there is no audit. */
   void start(long nowNanos, boolean schemaKnown) {
     periodStartMicros = clock.currentTimeMicros();
-    // With a spool the sequence continues from an earlier run; its ranges were that run's to audit.
-    lastSequence = buffer.lastSequence();
     if (!schemaKnown) {
       periodNanos = 0;
     }

@@ -5,7 +5,6 @@ import dev.tideline.events.v1.ProducerAudit;
 import dev.tideline.proto.v1.Context;
 import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.sdk.sink.RecordSink;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,24 +115,12 @@ final class Pipeline {
     SchemaRegistry registry =
         config.registry != null ? config.registry : SchemaRegistry.fromClasspath();
     this.reporter = new Reporter(streamName, config.listener, metrics);
-    Spool spool = openSpool(config, reporter);
+    SpoolBuffer spool = SpoolBuffer.open(config, reporter, this::scheduleDrain);
     // A spool keeps the producer id, so that its sequence numbers go on across restarts.
     this.producerId =
         spool != null
             ? spool.producerId()
             : config.producerId != null ? config.producerId.clone() : randomId();
-    if (spool != null
-        && config.producerId != null
-        && !java.util.Arrays.equals(config.producerId, producerId)) {
-      reporter.logOnce(
-          "spool-producer",
-          "the spool in "
-              + spool.directory()
-              + " belongs to producer "
-              + hex(producerId)
-              + ", which this tracker uses instead of the configured "
-              + hex(config.producerId));
-    }
     this.producerKey = hex(producerId);
     this.writer =
         new EnvelopeWriter(
@@ -143,32 +130,10 @@ final class Pipeline {
             config.context,
             new LinkedHashMap<>(config.attributes));
     this.buffer =
-        spool == null
-            ? new MemoryBuffer(
-                config.maxBufferBytes, config.bufferPolicy, config.blockTimeoutNanos, clock)
-            : new SpoolBuffer(
-                spool,
-                config.spool,
-                config.maxBufferBytes,
-                config.bufferPolicy,
-                config.blockTimeoutNanos,
-                clock,
-                new SpoolBuffer.Listener() {
-                  @Override
-                  public void trouble(String cause, String message) {
-                    reporter.storageProblem(cause, message);
-                  }
-
-                  @Override
-                  public void published() {
-                    scheduleDrain();
-                  }
-
-                  @Override
-                  public void dropped(List<TrackedEvent> events, String detail) {
-                    Settlement.evicted(reporter, events, detail);
-                  }
-                });
+        spool != null
+            ? spool
+            : new MemoryBuffer(
+                config.maxBufferBytes, config.bufferPolicy, config.blockTimeoutNanos, clock);
     this.partitionKeys = config.partitionKeys;
     long now = clock.currentTimeMicros();
     this.sentTimeFieldBytes = now == 0 ? 0 : 1 + CodedOutputStream.computeInt64SizeNoTag(now);
@@ -204,38 +169,6 @@ final class Pipeline {
             shardMaps,
             this::drain);
     this.auditor = new Auditor(config.auditPeriodNanos, buffer, metrics, clock);
-  }
-
-  /**
-   * Opens the configured spool, or returns null: without one configured, or when its directory
-   * cannot be used (reported; the tracker then keeps events in memory). A directory another tracker
-   * holds is a configuration error.
-   *
-   * @throws IllegalStateException if another tracker, here or in another process, has the spool
-   */
-  private static Spool openSpool(TrackerBuilder config, Reporter reporter) {
-    if (config.spool == null) {
-      return null;
-    }
-    try {
-      return Spool.open(
-          config.spool.directory,
-          config.spool.files,
-          config.spool.maxBytes,
-          config.spool.segmentBytes,
-          config.producerId);
-    } catch (Spool.SpoolLockedException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    } catch (IOException | RuntimeException e) {
-      reporter.storageProblem(
-          "spool-open",
-          "cannot open the spool in "
-              + config.spool.directory
-              + " ("
-              + e
-              + "); this tracker keeps events in memory only, so a crash loses what is undelivered");
-      return null;
-    }
   }
 
   private static byte[] randomId() {

@@ -8,8 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -140,6 +142,81 @@ final class SpoolBuffer implements EventBuffer {
     this.writer = new Thread(this::writeLoop, "tideline-spool-" + spool.directory().getName());
     writer.setDaemon(true);
     writer.start();
+  }
+
+  /**
+   * The tracker's spool buffer, or null: without a spool configured, or when its directory cannot
+   * be used (reported; the tracker then keeps events in memory). A directory another tracker holds
+   * is a configuration error.
+   *
+   * @param published runs when events become ready for the worker
+   * @throws IllegalStateException if another tracker, here or in another process, has the spool
+   */
+  static SpoolBuffer open(
+      final TrackerBuilder config, final Reporter reporter, final Runnable published) {
+    if (config.spool == null) {
+      return null;
+    }
+    Spool spool;
+    try {
+      spool =
+          Spool.open(
+              config.spool.directory,
+              config.spool.files,
+              config.spool.maxBytes,
+              config.spool.segmentBytes,
+              config.producerId);
+    } catch (Spool.SpoolLockedException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      reporter.storageProblem(
+          "spool-open",
+          "cannot open the spool in "
+              + config.spool.directory
+              + " ("
+              + e
+              + "); this tracker keeps events in memory only, so a crash loses what is undelivered");
+      return null;
+    }
+    if (config.producerId != null && !Arrays.equals(config.producerId, spool.producerId())) {
+      reporter.logOnce(
+          "spool-producer",
+          "the spool in "
+              + spool.directory()
+              + " belongs to producer "
+              + new UUID(
+                  ByteBuffer.wrap(spool.producerId()).getLong(),
+                  ByteBuffer.wrap(spool.producerId(), 8, 8).getLong())
+              + ", which this tracker uses instead of the configured one");
+    }
+    return new SpoolBuffer(
+        spool,
+        config.spool,
+        config.maxBufferBytes,
+        config.bufferPolicy,
+        config.blockTimeoutNanos,
+        config.clock,
+        new Listener() {
+          @Override
+          public void trouble(String cause, String message) {
+            reporter.storageProblem(cause, message);
+          }
+
+          @Override
+          public void published() {
+            published.run();
+          }
+
+          @Override
+          public void dropped(List<TrackedEvent> events, String detail) {
+            Settlement.evicted(reporter, events, detail);
+          }
+        });
+  }
+
+  /** The producer id the spool keeps. */
+  byte[] producerId() {
+    return spool.producerId();
   }
 
   // ---------------------------------------------------------------- offer (any thread)

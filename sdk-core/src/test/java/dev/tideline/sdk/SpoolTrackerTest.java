@@ -189,6 +189,42 @@ class SpoolTrackerTest {
   }
 
   @Test
+  void theAuditsSequenceRangesGoOnAfterARestart() throws Exception {
+    InMemorySink sink = InMemorySink.create();
+    for (int run = 0; run < 2; run++) {
+      Tracker tracker =
+          Tracker.builder()
+              .streamName("events")
+              .sink(sink)
+              .registry(Harness.REGISTRY)
+              .auditPeriod(1, TimeUnit.HOURS) // one audit record, at close
+              .lingerTime(1, TimeUnit.MILLISECONDS)
+              .closeSinkOnClose(false)
+              .spool(spool().build())
+              .build();
+      for (int i = 0; i < 3; i++) {
+        tracker.log(Harness.payment(i));
+      }
+      assertThat(tracker.close(5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS)).isTrue();
+    }
+    List<dev.tideline.events.v1.ProducerAudit> audits = new ArrayList<>();
+    List<Long> auditSequences = new ArrayList<>();
+    for (Envelope envelope : sink.storedEnvelopes()) {
+      if (envelope.getEventType().equals("tideline.events.v1.ProducerAudit")) {
+        audits.add(dev.tideline.events.v1.ProducerAudit.parseFrom(envelope.getPayload()));
+        auditSequences.add(envelope.getSequence());
+      }
+    }
+    assertThat(auditSequences).containsExactly(4L, 8L);
+    assertThat(audits.get(0).getFirstSequence()).isEqualTo(1);
+    assertThat(audits.get(0).getLastSequence()).isEqualTo(3);
+    // The second run's range starts after everything the first run gave, its audit included.
+    assertThat(audits.get(1).getFirstSequence()).isEqualTo(5);
+    assertThat(audits.get(1).getLastSequence()).isEqualTo(7);
+    assertThat(sequences(sink)).isEqualTo(range(1, 8));
+  }
+
+  @Test
   void aSecondTrackerOnTheSameDirectoryCannotBeBuilt() {
     start(InMemorySink.create(), spool().build());
     assertThatThrownBy(() -> start(InMemorySink.create(), spool().build()))
