@@ -8,6 +8,7 @@ import dev.tideline.sdk.LogOutcome;
 import dev.tideline.sdk.PartitionKeyStrategy;
 import dev.tideline.sdk.TrackedEvent;
 import dev.tideline.sdk.Tracker;
+import dev.tideline.sdk.TrackerBuilder;
 import dev.tideline.sdk.TrackerListener;
 import dev.tideline.sdk.TrackerMetrics;
 import dev.tideline.sdk.sink.InMemorySink;
@@ -32,12 +33,12 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * {@code Tracker.log()} into KPL-aggregated records in sdk-core's in-memory sink: 200-byte events
- * (the serialized event; the envelope around it makes about 290 bytes), 100,000 distinct events
- * cycled through, 4 shards, the buffer's BLOCK policy (so a logging thread that outruns the worker
- * waits rather than drops, and the score is a sustained rate), and the shard rate limits lifted
- * (there is no Kinesis behind an in-memory sink). After every iteration the benchmark flushes,
- * checks that the sink acknowledged every event the tracker accepted and that none was dropped or
- * refused, and fails otherwise.
+ * (the serialized event; the envelope around it makes 315 bytes), 100,000 distinct events cycled
+ * through, 4 shards, the buffer's BLOCK policy (so a logging thread that outruns the worker waits
+ * rather than drops, and the score is a sustained rate), and the shard rate limits lifted (there is
+ * no Kinesis behind an in-memory sink). After every iteration the benchmark flushes, checks that
+ * the sink acknowledged every event the tracker accepted and that none was dropped or refused, and
+ * fails otherwise.
  *
  * <ul>
  *   <li>{@link #log}: one call; run in {@code thrpt} mode for events per second and in {@code
@@ -92,31 +93,12 @@ public class TrackerLogBenchmark {
     events = events();
     sink = InMemorySink.withShards(4);
     tracker =
-        Tracker.builder()
-            .streamName("benchmark")
-            .sink(sink)
-            .context(
-                Context.newBuilder()
-                    .setAppId("benchmarks")
-                    .setAppVersion("1.0.0")
-                    .setPlatform(Platform.JVM)
-                    .setHost("bench")
-                    .build())
-            .partitionKeys(
+        builder(
+                sink,
                 partitionKeys.equals("perProducer")
                     ? PartitionKeyStrategy.perProducer()
-                    : PartitionKeyStrategy.perEvent())
-            .bufferPolicy(BufferPolicy.BLOCK)
-            .blockTimeout(1, TimeUnit.MINUTES)
-            .maxBufferBytes(64L * 1024 * 1024)
-            .rateLimitFactor(10_000)
-            .listener(
-                new TrackerListener() {
-                  @Override
-                  public void onAcknowledged(List<TrackedEvent> acked) {
-                    acknowledged.add(acked.size());
-                  }
-                })
+                    : PartitionKeyStrategy.perEvent(),
+                acknowledged)
             .build();
   }
 
@@ -150,6 +132,59 @@ public class TrackerLogBenchmark {
    */
   @TearDown(Level.Iteration)
   public void checkEveryEventWasAcknowledged() {
+    long acked = awaitEveryAcknowledged(tracker, acknowledged);
+    if (acked - acknowledgedBefore < DISTINCT_EVENTS) {
+      throw new IllegalStateException(
+          "an iteration logged only " + (acked - acknowledgedBefore) + " events");
+    }
+    acknowledgedBefore = acked;
+    sink.clear();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    tracker.close(10, TimeUnit.SECONDS).await(20, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A tracker builder with this benchmark's settings: the sink, a 64 MiB buffer, the BLOCK policy,
+   * rate limits lifted, and a listener that counts acknowledged events. Shared with {@code
+   * dev.tideline.sdk.SpoolBenchmark}, so that its figures compare with these.
+   */
+  public static TrackerBuilder builder(
+      InMemorySink sink, PartitionKeyStrategy partitionKeys, LongAdder acknowledged) {
+    return Tracker.builder()
+        .streamName("benchmark")
+        .sink(sink)
+        .context(
+            Context.newBuilder()
+                .setAppId("benchmarks")
+                .setAppVersion("1.0.0")
+                .setPlatform(Platform.JVM)
+                .setHost("bench")
+                .build())
+        .partitionKeys(partitionKeys)
+        .bufferPolicy(BufferPolicy.BLOCK)
+        .blockTimeout(1, TimeUnit.MINUTES)
+        .maxBufferBytes(64L * 1024 * 1024)
+        .rateLimitFactor(10_000)
+        .listener(
+            new TrackerListener() {
+              @Override
+              public void onAcknowledged(List<TrackedEvent> acked) {
+                acknowledged.add(acked.size());
+              }
+            });
+  }
+
+  /**
+   * Flushes, then checks that the sink acknowledged every event the tracker accepted (as counted by
+   * the listener of {@link #builder}) and that none was dropped or refused.
+   *
+   * @return the events acknowledged so far
+   * @throws IllegalStateException if the flush took over a minute or any event went missing
+   */
+  public static long awaitEveryAcknowledged(Tracker tracker, LongAdder acknowledged) {
     if (!tracker.flush().await(1, TimeUnit.MINUTES)) {
       throw new IllegalStateException("flush did not complete in a minute: " + tracker.metrics());
     }
@@ -168,23 +203,18 @@ public class TrackerLogBenchmark {
       throw new IllegalStateException(
           "the sink acknowledged " + acked + " of " + metrics.eventsAccepted() + " events");
     }
-    if (acked - acknowledgedBefore < DISTINCT_EVENTS) {
-      throw new IllegalStateException(
-          "an iteration logged only " + (acked - acknowledgedBefore) + " events");
-    }
-    acknowledgedBefore = acked;
-    sink.clear();
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    tracker.close(10, TimeUnit.SECONDS).await(20, TimeUnit.SECONDS);
+    return acked;
   }
 
   /** Distinct clicks of exactly {@value #EVENT_BYTES} bytes each. */
   static Click[] events() {
-    Click[] events = new Click[DISTINCT_EVENTS];
-    for (int i = 0; i < DISTINCT_EVENTS; i++) {
+    return clicks(DISTINCT_EVENTS, EVENT_BYTES);
+  }
+
+  /** Distinct clicks whose serialized size is exactly eventBytes each. */
+  public static Click[] clicks(int count, int eventBytes) {
+    Click[] events = new Click[count];
+    for (int i = 0; i < count; i++) {
       Click.Builder click =
           Click.newBuilder()
               .setElementId("element-" + i)
@@ -193,13 +223,13 @@ public class TrackerLogBenchmark {
               .setX(i % 1080)
               .setY(i % 1920);
       // The text's length prefix takes 1 or 2 bytes: converge on the exact size.
-      int text = EVENT_BYTES - click.build().getSerializedSize() - 2;
+      int text = eventBytes - click.build().getSerializedSize() - 2;
       events[i] = click.setElementText("x".repeat(text)).build();
-      for (int tries = 0; tries < 3 && events[i].getSerializedSize() != EVENT_BYTES; tries++) {
-        text += EVENT_BYTES - events[i].getSerializedSize();
+      for (int tries = 0; tries < 3 && events[i].getSerializedSize() != eventBytes; tries++) {
+        text += eventBytes - events[i].getSerializedSize();
         events[i] = click.setElementText("x".repeat(text)).build();
       }
-      if (events[i].getSerializedSize() != EVENT_BYTES) {
+      if (events[i].getSerializedSize() != eventBytes) {
         throw new IllegalStateException(
             "event " + i + " has " + events[i].getSerializedSize() + " bytes");
       }
