@@ -113,6 +113,7 @@ final class Spool implements Closeable {
     long size; // bytes in the file that were written and synced (or found on open)
     long entries; // events in it still to release
     long released;
+    boolean synced; // a commit synced it (its header with it)
     SpoolFiles.Output out; // only the active segment
     RandomAccessFile in; // opened by the reader on demand
 
@@ -472,10 +473,6 @@ final class Spool implements Closeable {
     if (partitionKey.length < 1 || partitionKey.length > 0xFFFF || frame - 8 > MAX_FRAME_BODY) {
       throw new IllegalArgumentException("an event of " + frame + " bytes cannot be spooled");
     }
-    if (active != null && active.entries > 0 && active.size + writeLength + frame > segmentBytes) {
-      writeOut();
-      closeActive();
-    }
     long extra = (active == null ? HEADER_BYTES : 0) + frame;
     if (bytes + writing + writeLength + extra > maxBytes) {
       return -1;
@@ -545,6 +542,9 @@ final class Spool implements Closeable {
       spareBuffer = frames;
       if (failure == null) {
         committed(segment, length);
+        if (segment == active && segment.size >= segmentBytes) {
+          closeActive(); // the next append begins the next segment
+        }
       } else {
         segment.entries -= entries;
         abandonSegment(segment);
@@ -567,29 +567,10 @@ final class Spool implements Closeable {
   }
 
   private void committed(Segment segment, int length) {
+    segment.synced = true;
     segment.size += length;
     bytes += length;
     committedEnd = position(segment.id, segment.size);
-  }
-
-  /** Writes out the buffer under the monitor (when a segment fills up). */
-  private void writeOut() throws IOException {
-    if (writeLength == 0) {
-      return;
-    }
-    Segment segment = active;
-    try {
-      write(segment, writeBuffer, writeLength);
-    } catch (IOException e) {
-      segment.entries -= writeEntries;
-      writeLength = 0;
-      writeEntries = 0;
-      abandonSegment(segment);
-      throw e;
-    }
-    committed(segment, writeLength);
-    writeLength = 0;
-    writeEntries = 0;
   }
 
   /** After a failed write: cut the segment where its last commit ended, and close it. */
@@ -626,8 +607,7 @@ final class Spool implements Closeable {
     SpoolFiles.Output out = files.create(segment.file);
     byte[] header = header(SEGMENT_MAGIC, lastSequence);
     try {
-      out.write(header, 0, header.length);
-      out.sync();
+      out.write(header, 0, header.length); // synced with the segment's first commit
     } catch (IOException e) {
       out.close();
       deleteQuietly(segment.file);
@@ -638,7 +618,6 @@ final class Spool implements Closeable {
     bytes += HEADER_BYTES;
     segments.put(id, segment);
     active = segment;
-    writeState();
   }
 
   private byte[] header(int magic, long sequence) {
@@ -756,8 +735,9 @@ final class Spool implements Closeable {
       if (head == active || head.released < head.entries) {
         return;
       }
-      if (!stateWritten) {
-        // The segment may hold the highest sequence: record it first, so it is never reused.
+      if (!stateWritten && (active == null || !active.synced)) {
+        // No synced segment header records the highest sequence: the state file must, before
+        // the segment that may hold it goes.
         writeState();
         stateWritten = true;
       }
