@@ -343,7 +343,7 @@ public class SpoolBenchmark {
     public void setUp() throws IOException {
       directory = Files.createTempDirectory("tideline-spool-benchmark");
       spool = open();
-      frameBytes = Spool.frameBytes(partitionKey.length, envelope.length);
+      frameBytes = SpoolFormat.frameBytes(partitionKey.length, envelope.length);
       lastCommitNanos = System.nanoTime();
     }
 
@@ -446,7 +446,7 @@ public class SpoolBenchmark {
     }
 
     void add() throws IOException {
-      Spool.putLong(element, 0, ++added);
+      SpoolFormat.putLong(element, 0, ++added);
       queue.add(element);
       if (queue.size() >= TAPE_REMOVE_EVERY) {
         readAndRemove();
@@ -459,7 +459,7 @@ public class SpoolBenchmark {
       for (Iterator<byte[]> it = queue.iterator(); it.hasNext(); count++) {
         byte[] read = it.next();
         long expected = removed + count + 1;
-        if (read.length != ENVELOPE_BYTES || Spool.getLong(read, 0) != expected) {
+        if (read.length != ENVELOPE_BYTES || SpoolFormat.getLong(read, 0) != expected) {
           throw new IllegalStateException("element " + expected + " came back wrong");
         }
       }

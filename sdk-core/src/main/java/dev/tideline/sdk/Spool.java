@@ -1,5 +1,24 @@
 package dev.tideline.sdk;
 
+import static dev.tideline.sdk.SpoolFormat.ACK_RANGE_BYTES;
+import static dev.tideline.sdk.SpoolFormat.EVENT;
+import static dev.tideline.sdk.SpoolFormat.FRAME_HEADER_BYTES;
+import static dev.tideline.sdk.SpoolFormat.HEADER_BYTES;
+import static dev.tideline.sdk.SpoolFormat.MAX_FRAME_BODY;
+import static dev.tideline.sdk.SpoolFormat.SEGMENT_MAGIC;
+import static dev.tideline.sdk.SpoolFormat.STATE_MAGIC;
+import static dev.tideline.sdk.SpoolFormat.ackBytes;
+import static dev.tideline.sdk.SpoolFormat.addRange;
+import static dev.tideline.sdk.SpoolFormat.contains;
+import static dev.tideline.sdk.SpoolFormat.frameBytes;
+import static dev.tideline.sdk.SpoolFormat.getInt;
+import static dev.tideline.sdk.SpoolFormat.getLong;
+import static dev.tideline.sdk.SpoolFormat.getShort;
+import static dev.tideline.sdk.SpoolFormat.headerValid;
+import static dev.tideline.sdk.SpoolFormat.offsetOf;
+import static dev.tideline.sdk.SpoolFormat.position;
+import static dev.tideline.sdk.SpoolFormat.segmentOf;
+
 import java.io.Closeable;
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -12,11 +31,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.Checksum;
 
 /**
  * The spool's storage: a write-ahead log of serialized envelopes in append-only segment files, in a
@@ -37,31 +54,11 @@ import java.util.zip.Checksum;
  * the worker reads and releases; neither holds it for long except while syncing).
  */
 final class Spool implements Closeable {
-  static final int SEGMENT_MAGIC = 0x544C5347; // "TLSG"
-  static final int STATE_MAGIC = 0x544C5354; // "TLST"
-  static final int VERSION = 1;
-  static final int HEADER_BYTES = 36;
-  static final int FRAME_HEADER_BYTES = 8;
-  static final byte EVENT = 1;
-  static final byte ACK = 2;
-
-  /** The largest frame body: a 10 MiB envelope with room to spare; anything larger is corrupt. */
-  static final int MAX_FRAME_BODY = 16 * 1024 * 1024;
-
-  /** The smallest event body: type, sequence, key length and a one-byte key. */
-  static final int MIN_EVENT_BODY = 1 + 8 + 2 + 1;
-
-  private static final int ACK_RANGE_BYTES = 16;
   private static final int MAX_RANGES_PER_ACK = 4096;
   private static final String SEGMENT_SUFFIX = ".seg";
   private static final String STATE_FILE = "producer";
   private static final String LOCK_FILE = "lock";
   private static final int READ_CHUNK = 64 * 1024;
-
-  /** Positions pack a segment id and an offset: the offset takes the low 40 bits. */
-  static final int OFFSET_BITS = 40;
-
-  private static final long OFFSET_MASK = (1L << OFFSET_BITS) - 1;
 
   /** One event read back from the spool. */
   static final class Entry {
@@ -131,7 +128,7 @@ final class Spool implements Closeable {
   private final FileLock lock;
   private final byte[] producerId;
   private final Recovery recovery = new Recovery();
-  private final Checksum crc = Crc32c.create();
+  private final SpoolFormat format = new SpoolFormat(Crc32c.create());
 
   // Guarded by this.
   private final TreeMap<Long, Segment> segments = new TreeMap<>();
@@ -315,9 +312,9 @@ final class Spool implements Closeable {
       int offset = HEADER_BYTES;
       int end = data.length;
       while (offset < end) {
-        int length = frameLength(data, offset, end);
+        int length = format.frameLength(data, offset, end);
         if (length < 0) {
-          int next = resync(data, offset + 1, end);
+          int next = format.resync(data, offset + 1, end);
           if (next < 0) {
             // Nothing sound follows: a torn tail (or a zero-filled one); cut it.
             recovery.tornTailBytes += end - offset;
@@ -403,62 +400,6 @@ final class Spool implements Closeable {
     }
   }
 
-  // ---------------------------------------------------------------- frames
-
-  /**
-   * The body length of a sound frame at offset (length, checksum, type and layout all hold), or -1.
-   */
-  private int frameLength(byte[] data, int offset, int end) {
-    if (end - offset < FRAME_HEADER_BYTES + 1) {
-      return -1;
-    }
-    int length = getInt(data, offset);
-    if (length < MIN_EVENT_BODY || length > MAX_FRAME_BODY || length > end - offset - 8) {
-      return -1;
-    }
-    int body = offset + FRAME_HEADER_BYTES;
-    byte type = data[body];
-    if (type == EVENT) {
-      int keyLength = getShort(data, body + 9);
-      if (keyLength < 1 || keyLength > length - 11) {
-        return -1;
-      }
-    } else if (type != ACK || (length - 1) % ACK_RANGE_BYTES != 0) {
-      return -1;
-    }
-    if (Crc32c.of(crc, data, body, length) != getInt(data, offset + 4)) {
-      return -1;
-    }
-    return length;
-  }
-
-  /** The offset of the next sound frame at or after from, or -1. */
-  private int resync(byte[] data, int from, int end) {
-    for (int offset = from; offset < end - FRAME_HEADER_BYTES; offset++) {
-      if (frameLength(data, offset, end) >= 0) {
-        return offset;
-      }
-    }
-    return -1;
-  }
-
-  static long position(long segmentId, long offset) {
-    return (segmentId << OFFSET_BITS) | offset;
-  }
-
-  static long segmentOf(long position) {
-    return position >>> OFFSET_BITS;
-  }
-
-  static long offsetOf(long position) {
-    return position & OFFSET_MASK;
-  }
-
-  /** The bytes a frame for this event takes on disk. */
-  static int frameBytes(int partitionKeyBytes, int bodyBytes) {
-    return FRAME_HEADER_BYTES + 1 + 8 + 2 + partitionKeyBytes + bodyBytes;
-  }
-
   // ---------------------------------------------------------------- writing
 
   /**
@@ -482,15 +423,7 @@ final class Spool implements Closeable {
     }
     ensureWriteRoom(frame);
     long position = position(active.id, active.size + writeLength);
-    int at = writeLength;
-    int body = at + FRAME_HEADER_BYTES;
-    putInt(writeBuffer, at, frame - FRAME_HEADER_BYTES);
-    writeBuffer[body] = EVENT;
-    putLong(writeBuffer, body + 1, sequence);
-    putShort(writeBuffer, body + 9, partitionKey.length);
-    System.arraycopy(partitionKey, 0, writeBuffer, body + 11, partitionKey.length);
-    System.arraycopy(envelope, 0, writeBuffer, body + 11 + partitionKey.length, envelopeLength);
-    putInt(writeBuffer, at + 4, Crc32c.of(crc, writeBuffer, body, frame - FRAME_HEADER_BYTES));
+    format.writeEvent(writeBuffer, writeLength, sequence, partitionKey, envelope, envelopeLength);
     writeLength += frame;
     writeEntries++;
     active.entries++;
@@ -605,7 +538,7 @@ final class Spool implements Closeable {
       throw new IOException("the spool directory " + directory + " is gone and cannot be created");
     }
     SpoolFiles.Output out = files.create(segment.file);
-    byte[] header = header(SEGMENT_MAGIC, lastSequence);
+    byte[] header = format.header(SEGMENT_MAGIC, producerId, lastSequence);
     try {
       out.write(header, 0, header.length); // synced with the segment's first commit
     } catch (IOException e) {
@@ -620,24 +553,6 @@ final class Spool implements Closeable {
     active = segment;
   }
 
-  private byte[] header(int magic, long sequence) {
-    byte[] header = new byte[HEADER_BYTES];
-    putInt(header, 0, magic);
-    putShort(header, 4, VERSION);
-    System.arraycopy(producerId, 0, header, 8, 16);
-    putLong(header, 24, sequence);
-    putInt(header, 32, Crc32c.of(crc, header, 0, 32));
-    return header;
-  }
-
-  private static boolean headerValid(byte[] data, int offset, int magic) {
-    if (getInt(data, offset) != magic || getShort(data, offset + 4) != VERSION) {
-      return false;
-    }
-    Checksum checksum = Crc32c.create();
-    return Crc32c.of(checksum, data, offset, 32) == getInt(data, offset + 32);
-  }
-
   /**
    * Records the producer id and the highest sequence so far, so both survive even when every
    * segment was deleted. Written to a new file, synced, then renamed over the old one.
@@ -645,7 +560,7 @@ final class Spool implements Closeable {
   private void writeState() {
     File file = new File(directory, STATE_FILE);
     File temporary = new File(directory, STATE_FILE + ".new");
-    byte[] state = header(STATE_MAGIC, lastSequence);
+    byte[] state = format.header(STATE_MAGIC, producerId, lastSequence);
     try (RandomAccessFile out = new RandomAccessFile(temporary, "rw")) {
       out.setLength(0);
       out.write(state);
@@ -697,8 +612,7 @@ final class Spool implements Closeable {
         pendingAcks.clear(); // nothing left on disk that they could refer to
         return;
       }
-      if (bytes + writeLength + HEADER_BYTES + FRAME_HEADER_BYTES + 1 + ACK_RANGE_BYTES
-          > maxBytes) {
+      if (bytes + writeLength + HEADER_BYTES + ackBytes(1) > maxBytes) {
         pendingAcks.clear(); // no room: after a crash these events are sent again (duplicates)
         return;
       }
@@ -706,24 +620,12 @@ final class Spool implements Closeable {
     }
     for (int from = 0; from < pendingAcks.size(); from += MAX_RANGES_PER_ACK) {
       int count = Math.min(MAX_RANGES_PER_ACK, pendingAcks.size() - from);
-      int frame = FRAME_HEADER_BYTES + 1 + count * ACK_RANGE_BYTES;
+      int frame = ackBytes(count);
       if (bytes + writeLength + frame > maxBytes) {
         break; // as above: only duplicates after a crash, never a loss
       }
       ensureWriteRoom(frame);
-      int body = writeLength + FRAME_HEADER_BYTES;
-      putInt(writeBuffer, writeLength, frame - FRAME_HEADER_BYTES);
-      writeBuffer[body] = ACK;
-      for (int i = 0; i < count; i++) {
-        long[] range = pendingAcks.get(from + i);
-        putLong(writeBuffer, body + 1 + i * ACK_RANGE_BYTES, range[0]);
-        putLong(writeBuffer, body + 9 + i * ACK_RANGE_BYTES, range[1]);
-      }
-      putInt(
-          writeBuffer,
-          writeLength + 4,
-          Crc32c.of(crc, writeBuffer, body, frame - FRAME_HEADER_BYTES));
-      writeLength += frame;
+      writeLength += format.writeAck(writeBuffer, writeLength, pendingAcks, from, count);
     }
     pendingAcks.clear();
   }
@@ -793,9 +695,9 @@ final class Spool implements Closeable {
       int offset = HEADER_BYTES;
       int end = (int) Math.min(data.length, segment.size);
       while (offset < end) {
-        int length = frameLength(data, offset, end);
+        int length = format.frameLength(data, offset, end);
         if (length < 0) {
-          int next = resync(data, offset + 1, end);
+          int next = format.resync(data, offset + 1, end);
           corruptRegions++;
           corruptBytes += (next < 0 ? end : next) - offset;
           if (next < 0) {
@@ -896,11 +798,11 @@ final class Spool implements Closeable {
           base = load(segment, offset, declared + FRAME_HEADER_BYTES); // a frame above the chunk
         }
       }
-      int length = frameLength(chunk, base, Math.min(chunkLength, base + available));
+      int length = format.frameLength(chunk, base, Math.min(chunkLength, base + available));
       if (length < 0) {
         base = load(segment, offset, available);
         int end = Math.min(chunkLength, base + available);
-        int next = resync(chunk, base + 1, end);
+        int next = format.resync(chunk, base + 1, end);
         long skipped = next < 0 ? available : next - base;
         corruptRegions++;
         corruptBytes += skipped;
@@ -1067,33 +969,6 @@ final class Spool implements Closeable {
 
   // ---------------------------------------------------------------- helpers
 
-  private static void addRange(TreeMap<Long, Long> ranges, long first, long last) {
-    if (last < first) {
-      return;
-    }
-    Map.Entry<Long, Long> before = ranges.floorEntry(first);
-    if (before != null && before.getValue() >= first - 1) {
-      first = before.getKey();
-      last = Math.max(last, before.getValue());
-      ranges.remove(before.getKey());
-    }
-    Iterator<Map.Entry<Long, Long>> after = ranges.tailMap(first, true).entrySet().iterator();
-    while (after.hasNext()) {
-      Map.Entry<Long, Long> next = after.next();
-      if (next.getKey() > last + 1) {
-        break;
-      }
-      last = Math.max(last, next.getValue());
-      after.remove();
-    }
-    ranges.put(first, last);
-  }
-
-  private static boolean contains(TreeMap<Long, Long> ranges, long value) {
-    Map.Entry<Long, Long> range = ranges.floorEntry(value);
-    return range != null && range.getValue() >= value;
-  }
-
   private static void deleteQuietly(File file) {
     if (file != null && file.exists() && !file.delete()) {
       file.deleteOnExit();
@@ -1108,37 +983,5 @@ final class Spool implements Closeable {
         // nothing to do
       }
     }
-  }
-
-  static int getInt(byte[] data, int offset) {
-    return ((data[offset] & 0xFF) << 24)
-        | ((data[offset + 1] & 0xFF) << 16)
-        | ((data[offset + 2] & 0xFF) << 8)
-        | (data[offset + 3] & 0xFF);
-  }
-
-  static int getShort(byte[] data, int offset) {
-    return ((data[offset] & 0xFF) << 8) | (data[offset + 1] & 0xFF);
-  }
-
-  static long getLong(byte[] data, int offset) {
-    return ((long) getInt(data, offset) << 32) | (getInt(data, offset + 4) & 0xFFFFFFFFL);
-  }
-
-  static void putInt(byte[] data, int offset, int value) {
-    data[offset] = (byte) (value >>> 24);
-    data[offset + 1] = (byte) (value >>> 16);
-    data[offset + 2] = (byte) (value >>> 8);
-    data[offset + 3] = (byte) value;
-  }
-
-  static void putShort(byte[] data, int offset, int value) {
-    data[offset] = (byte) (value >>> 8);
-    data[offset + 1] = (byte) value;
-  }
-
-  static void putLong(byte[] data, int offset, long value) {
-    putInt(data, offset, (int) (value >>> 32));
-    putInt(data, offset + 4, (int) value);
   }
 }

@@ -231,7 +231,7 @@ final class SpoolBuffer implements EventBuffer {
     out.refusal = null;
     out.detail = null;
     out.evicted = null;
-    int frame = Spool.frameBytes(prepared.partitionKeyBytes, prepared.body.length);
+    int frame = SpoolFormat.frameBytes(prepared.partitionKeyBytes, prepared.body.length);
     lock.lock();
     try {
       long size = prepared.bufferedSizeWith(sequence + 1);
@@ -392,7 +392,8 @@ final class SpoolBuffer implements EventBuffer {
           event.spoolPosition = MEMORY_ONLY;
         } else {
           event.spoolPosition = position;
-          event.spoolFrameBytes = Spool.frameBytes(event.partitionKeyBytes, event.body.length);
+          event.spoolFrameBytes =
+              SpoolFormat.frameBytes(event.partitionKeyBytes, event.body.length);
         }
         appended++;
       }
@@ -415,7 +416,7 @@ final class SpoolBuffer implements EventBuffer {
   private void makeRoom(List<TrackedEvent> batch) throws IOException {
     long need = 0;
     for (TrackedEvent event : batch) {
-      need += Spool.frameBytes(event.partitionKeyBytes, event.body.length);
+      need += SpoolFormat.frameBytes(event.partitionKeyBytes, event.body.length);
     }
     while (spool.bytes() + need > maxSpoolBytes) {
       List<Spool.Entry> entries = spool.dropOldestUnread();

@@ -422,11 +422,11 @@ class SpoolModelTest {
     /** Marks the events whose frames overlap [from, to) of a segment as damaged. */
     void damage(long segment, long from, long to) {
       for (Appended event : appended.values()) {
-        if (event.position < 0 || Spool.segmentOf(event.position) != segment) {
+        if (event.position < 0 || SpoolFormat.segmentOf(event.position) != segment) {
           continue;
         }
-        long start = Spool.offsetOf(event.position);
-        long end = start + Spool.frameBytes(event.key.length(), event.body.length);
+        long start = SpoolFormat.offsetOf(event.position);
+        long end = start + SpoolFormat.frameBytes(event.key.length(), event.body.length);
         if (start < to && from < end) {
           event.damaged = true;
         }
