@@ -360,7 +360,16 @@ final class SpoolBuffer implements EventBuffer {
       } finally {
         lock.unlock();
       }
-      IOException failure = tryDisk ? write(batch) : null;
+      IOException failure;
+      try {
+        failure = tryDisk ? write(batch) : null;
+      } catch (Error e) {
+        // Even then the writer goes on: the batch is kept in memory and sent from there.
+        for (TrackedEvent event : batch) {
+          event.spoolPosition = MEMORY_ONLY;
+        }
+        failure = new IOException("the spool's writer failed: " + e, e);
+      }
       publish(batch, failure, tryDisk);
       batch.clear();
     }
