@@ -82,7 +82,9 @@ final class Auditor {
         sentBaseline.put(type, base);
       }
       long accepted = counts.accepted.sum();
-      long sent = counts.sent.sum();
+      // Only what this run accepted: events recovered from an earlier run's spool lie outside
+      // this run's sequence ranges, and the validator counts sent events inside them.
+      long sent = counts.sent.sum() - counts.sentRecovered.sum();
       ProducerAudit.TypeCounts.Builder typeCounts =
           ProducerAudit.TypeCounts.newBuilder()
               .setEventType(type)

@@ -14,6 +14,8 @@ final class Metrics {
   static final class TypeCounts {
     final LongAdder accepted = new LongAdder();
     final LongAdder sent = new LongAdder();
+    // Sent events that an earlier run accepted (recovered from the spool): not this run's to audit.
+    final LongAdder sentRecovered = new LongAdder();
     final ConcurrentHashMap<String, LongAdder> dropped = new ConcurrentHashMap<>();
     final ConcurrentHashMap<String, LongAdder> rejected = new ConcurrentHashMap<>();
   }

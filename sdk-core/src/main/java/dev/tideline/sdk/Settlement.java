@@ -16,11 +16,15 @@ final class Settlement {
   private final Clock clock;
   private long heldBytes;
 
+  /** The last sequence an earlier run gave (recovered from a spool); 0 without a spool. */
+  private final long recoveredThrough;
+
   Settlement(EventBuffer buffer, Metrics metrics, Reporter reporter, Clock clock) {
     this.buffer = buffer;
     this.metrics = metrics;
     this.reporter = reporter;
     this.clock = clock;
+    this.recoveredThrough = buffer.lastSequence();
   }
 
   /** The worker took the event from the buffer. */
@@ -58,6 +62,9 @@ final class Settlement {
         runLength = 0;
       }
       runLength++;
+      if (event.sequence <= recoveredThrough) {
+        metrics.type(event.eventType).sentRecovered.increment();
+      }
     }
     if (runType != null) {
       metrics.type(runType).sent.add(runLength);
