@@ -405,6 +405,11 @@ final class Pipeline {
     return streamName;
   }
 
+  /** For tests: the buffer. */
+  EventBuffer buffer() {
+    return buffer;
+  }
+
   /** For tests: the registered shutdown hook, or null. */
   Thread shutdownHook() {
     return shutdownHook;

@@ -101,6 +101,9 @@ final class SpoolBuffer implements EventBuffer {
   private long diskRetryNanos = Long.MIN_VALUE;
   private boolean stopping;
   private TrackedEvent peeked; // read from disk, not yet taken (worker)
+  private long acknowledgedSinceNanos = Long.MAX_VALUE; // releases not yet committed, since then
+  private final java.util.concurrent.atomic.AtomicLong acknowledgementCommits =
+      new java.util.concurrent.atomic.AtomicLong();
   private long diskBacklogSinceNanos = Long.MAX_VALUE; // events wait on disk only, since then
   private long spooled; // events synced to disk, in total
   private long memoryOnly; // events kept in memory because the disk failed, in total
@@ -333,12 +336,14 @@ final class SpoolBuffer implements EventBuffer {
       boolean tryDisk;
       lock.lock();
       try {
-        while (!stopping && !due()) {
+        while (!stopping && !due() && !acknowledgementsDue()) {
           try {
-            if (pending.isEmpty()) {
-              work.await();
-            } else {
+            if (!pending.isEmpty()) {
               work.awaitNanos(firstPendingNanos + commitIntervalNanos - System.nanoTime());
+            } else if (acknowledgedSinceNanos != Long.MAX_VALUE) {
+              work.awaitNanos(acknowledgedSinceNanos + commitIntervalNanos - System.nanoTime());
+            } else {
+              work.await();
             }
           } catch (InterruptedException e) {
             stopping = true;
@@ -349,8 +354,16 @@ final class SpoolBuffer implements EventBuffer {
             written.signalAll();
             return;
           }
+          acknowledgedSinceNanos = Long.MAX_VALUE;
+          lock.unlock();
+          try {
+            commitAcknowledgements();
+          } finally {
+            lock.lock();
+          }
           continue;
         }
+        acknowledgedSinceNanos = Long.MAX_VALUE; // this commit writes them
         batch.addAll(pending);
         pending.clear();
         pendingFrameBytes = 0;
@@ -376,6 +389,34 @@ final class SpoolBuffer implements EventBuffer {
   }
 
   /** Whether the writer should commit now. Guarded by lock. */
+  private boolean acknowledgementsDue() {
+    return acknowledgedSinceNanos != Long.MAX_VALUE
+        && System.nanoTime() - acknowledgedSinceNanos >= commitIntervalNanos;
+  }
+
+  /**
+   * Writes the acknowledgements released since the last commit when no event waits to carry them,
+   * so that a crash of an idle tracker does not send its last deliveries again.
+   */
+  private void commitAcknowledgements() {
+    if (System.nanoTime() - diskRetryNanos < 0 && diskRetryNanos != Long.MIN_VALUE) {
+      return; // the disk failed recently; the next event's commit carries them
+    }
+    try {
+      spool.commit();
+      acknowledgementCommits.incrementAndGet();
+    } catch (IOException e) {
+      listener.trouble(
+          "spool-ack " + e.getClass().getName(),
+          "writing acknowledgements to the spool in "
+              + spool.directory()
+              + " failed ("
+              + e.getMessage()
+              + "); after a crash those events would be sent again");
+    }
+  }
+
+  /** Guarded by lock. */
   private boolean due() {
     return !pending.isEmpty()
         && (commitNow || System.nanoTime() - firstPendingNanos >= commitIntervalNanos);
@@ -702,6 +743,10 @@ final class SpoolBuffer implements EventBuffer {
       for (TrackedEvent event : done) {
         if (event.spoolPosition >= 0) {
           spool.release(event.spoolPosition, event.sequence);
+          if (acknowledgedSinceNanos == Long.MAX_VALUE) {
+            acknowledgedSinceNanos = System.nanoTime();
+            work.signal(); // the writer commits them within the interval
+          }
         }
         bytes -= event.bufferedSize;
         events--;
@@ -864,5 +909,10 @@ final class SpoolBuffer implements EventBuffer {
 
   Spool spool() {
     return spool;
+  }
+
+  /** For tests: commits that carried only acknowledgements. */
+  long acknowledgementCommits() {
+    return acknowledgementCommits.get();
   }
 }

@@ -225,6 +225,23 @@ class SpoolTrackerTest {
   }
 
   @Test
+  void anIdleTrackerWritesItsAcknowledgementsSoACrashDoesNotSendThemAgain() {
+    InMemorySink sink = InMemorySink.create();
+    Tracker first = start(sink, spool().build());
+    for (int i = 1; i <= 20; i++) {
+      first.log(Harness.payment(i));
+    }
+    assertThat(first.flush().await(5, TimeUnit.SECONDS)).isTrue();
+    // Nothing more is logged; the acknowledgements must reach the disk on their own.
+    SpoolBuffer buffer = (SpoolBuffer) first.pipeline().buffer();
+    await().atMost(Duration.ofSeconds(5)).until(() -> buffer.acknowledgementCommits() > 0);
+    buffer.spool().abandon(); // the process dies: nothing else is written
+
+    Tracker second = start(InMemorySink.create(), spool().build());
+    assertThat(second.metrics().spool().recovered()).isZero();
+  }
+
+  @Test
   void aSecondTrackerOnTheSameDirectoryCannotBeBuilt() {
     start(InMemorySink.create(), spool().build());
     assertThatThrownBy(() -> start(InMemorySink.create(), spool().build()))
