@@ -271,12 +271,9 @@ class SpoolCrashTest {
     assertThat(delivery.missing).as("missing sequences").isZero();
     assertThat(report.totals.duplicates).as("duplicates, by the validator").isEqualTo(duplicates);
     // The validator's "lost" reconciles the producer's ProducerAudit records: what they say was
-    // sent, minus what arrived within the sequence ranges they audited. KNOWN FAILURE, an sdk-core
-    // bug (reported, with a reproduction): after a restart on a spool, the tracker's audit counts
-    // the events it recovered and delivered for an earlier run as "sent", while its sequence range
-    // covers only what it accepted itself; a run killed before its first audit (a minute by
-    // default) never reported the range of those events, so every recovered event the last run
-    // sent is counted lost, although it arrived (no gap and no missing sequence above).
+    // sent, minus what arrived within the sequence ranges they audited. Events a run recovered
+    // from the spool and delivered for an earlier run are not counted as sent by its audit (they
+    // lie outside its ranges); before that fix they showed up here as lost (AuditAfterRestartTest).
     assertThat(delivery.lost).as("lost, by the validator's audit reconciliation").isZero();
   }
 
