@@ -1,6 +1,7 @@
 package dev.tideline.android.aws;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * AWS credentials to sign requests with: an access key id, a secret access key, and for temporary
@@ -14,6 +15,7 @@ public final class AwsCredentials {
   public static final long NEVER_EXPIRES = Long.MAX_VALUE;
 
   private static final String REDACTED = "[redacted]";
+  private static final Pattern SIGNATURE = Pattern.compile("Signature=[0-9a-fA-F]+");
 
   private final String accessKeyId;
   private final String secretAccessKey;
@@ -94,9 +96,9 @@ public final class AwsCredentials {
   }
 
   /**
-   * The text with every occurrence of the key id, the secret and the token replaced, and cut to
-   * {@code maxLength} characters: for error messages a server echoed (an invalid-signature answer
-   * quotes the canonical request, security token included).
+   * The text with every occurrence of the key id, the secret, the token and any signature replaced,
+   * and cut to {@code maxLength} characters: for error messages a server echoed (an
+   * invalid-signature answer quotes the canonical request, security token included).
    */
   String redact(String text, int maxLength) {
     if (text == null) {
@@ -106,6 +108,8 @@ public final class AwsCredentials {
     if (sessionToken != null) {
       clean = clean.replace(sessionToken, REDACTED);
     }
+    // A signature quoted back ("Signature=<64 hex digits>", also X-Amz-Signature=).
+    clean = SIGNATURE.matcher(clean).replaceAll("Signature=" + REDACTED);
     return clean.length() <= maxLength ? clean : clean.substring(0, maxLength) + "...";
   }
 
