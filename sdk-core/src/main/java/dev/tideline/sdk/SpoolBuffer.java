@@ -101,6 +101,7 @@ final class SpoolBuffer implements EventBuffer {
   private long diskRetryNanos = Long.MIN_VALUE;
   private boolean stopping;
   private TrackedEvent peeked; // read from disk, not yet taken (worker)
+  private IOException readFailure; // to report once the locks are released
   private long acknowledgedSinceNanos = Long.MAX_VALUE; // releases not yet committed, since then
   private final java.util.concurrent.atomic.AtomicLong acknowledgementCommits =
       new java.util.concurrent.atomic.AtomicLong();
@@ -430,22 +431,24 @@ final class SpoolBuffer implements EventBuffer {
       if (policy == BufferPolicy.DROP_OLDEST) {
         makeRoom(batch);
       }
-      for (TrackedEvent event : batch) {
-        long position =
-            spool.append(
-                event.sequence,
-                event.partitionKey.getBytes(StandardCharsets.UTF_8),
-                event.body,
-                event.body.length);
-        if (position < 0) {
-          // No room after all (acknowledgement frames take a little): this one stays in memory.
-          event.spoolPosition = MEMORY_ONLY;
-        } else {
-          event.spoolPosition = position;
-          event.spoolFrameBytes =
-              SpoolFormat.frameBytes(event.partitionKeyBytes, event.body.length);
+      synchronized (spool) { // one acquisition for the batch, not one per event
+        for (TrackedEvent event : batch) {
+          long position =
+              spool.append(
+                  event.sequence,
+                  event.partitionKey.getBytes(StandardCharsets.UTF_8),
+                  event.body,
+                  event.body.length);
+          if (position < 0) {
+            // No room after all (acknowledgement frames take a little): this one stays in memory.
+            event.spoolPosition = MEMORY_ONLY;
+          } else {
+            event.spoolPosition = position;
+            event.spoolFrameBytes =
+                SpoolFormat.frameBytes(event.partitionKeyBytes, event.body.length);
+          }
+          appended++;
         }
-        appended++;
       }
       spool.commit();
     } catch (IOException | RuntimeException e) {
@@ -588,22 +591,32 @@ final class SpoolBuffer implements EventBuffer {
   public List<TrackedEvent> poll(long maxPollBytes) {
     List<TrackedEvent> out = null;
     long taken = 0;
+    IOException readFailure;
     lock.lock();
     try {
-      while (true) {
-        TrackedEvent next = candidate();
-        if (next == null || (out != null && taken + next.bufferedSize > maxPollBytes)) {
-          break;
+      synchronized (spool) { // one acquisition for the whole poll, not two per event
+        while (true) {
+          TrackedEvent next = candidate();
+          if (next == null || (out != null && taken + next.bufferedSize > maxPollBytes)) {
+            break;
+          }
+          take(next);
+          if (out == null) {
+            out = new ArrayList<>();
+          }
+          out.add(next);
+          taken += next.bufferedSize;
         }
-        take(next);
-        if (out == null) {
-          out = new ArrayList<>();
-        }
-        out.add(next);
-        taken += next.bufferedSize;
       }
+      readFailure = this.readFailure;
+      this.readFailure = null;
     } finally {
       lock.unlock();
+    }
+    if (readFailure != null) {
+      listener.trouble(
+          "spool-read " + readFailure.getClass().getName(),
+          "reading the spool in " + spool.directory() + " failed: " + readFailure.getMessage());
     }
     return out == null ? Collections.<TrackedEvent>emptyList() : out;
   }
@@ -680,14 +693,7 @@ final class SpoolBuffer implements EventBuffer {
       try {
         entry = spool.next();
       } catch (IOException e) {
-        lock.unlock();
-        try {
-          listener.trouble(
-              "spool-read " + e.getClass().getName(),
-              "reading the spool in " + spool.directory() + " failed: " + e.getMessage());
-        } finally {
-          lock.lock();
-        }
+        readFailure = e; // reported by poll, once no lock is held
         return null;
       }
       if (entry == null) {
@@ -740,17 +746,19 @@ final class SpoolBuffer implements EventBuffer {
     List<Completion<Void>> ready;
     lock.lock();
     try {
-      for (TrackedEvent event : done) {
-        if (event.spoolPosition >= 0) {
-          spool.release(event.spoolPosition, event.sequence);
-          if (acknowledgedSinceNanos == Long.MAX_VALUE) {
-            acknowledgedSinceNanos = System.nanoTime();
-            work.signal(); // the writer commits them within the interval
+      synchronized (spool) { // one acquisition for the lot
+        for (TrackedEvent event : done) {
+          if (event.spoolPosition >= 0) {
+            spool.release(event.spoolPosition, event.sequence);
+            if (acknowledgedSinceNanos == Long.MAX_VALUE) {
+              acknowledgedSinceNanos = System.nanoTime();
+              work.signal(); // the writer commits them within the interval
+            }
           }
+          bytes -= event.bufferedSize;
+          events--;
+          barriers.released(event.epoch);
         }
-        bytes -= event.bufferedSize;
-        events--;
-        barriers.released(event.epoch);
       }
       diskBytes = spool.bytes();
       released.signalAll();
