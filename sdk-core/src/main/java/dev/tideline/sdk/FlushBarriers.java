@@ -32,6 +32,9 @@ final class FlushBarriers {
 
   /** Counts events that are outstanding in an epoch (recovered events, in epoch 0). */
   void add(long inEpoch, long count) {
+    if (count <= 0) {
+      return; // a zero counter would never be released, and would hold every barrier forever
+    }
     long[] counter = outstandingByEpoch.get(inEpoch);
     if (counter == null) {
       counter = new long[1];
