@@ -930,30 +930,22 @@ final class Spool implements Closeable {
     } catch (IOException e) {
       // what was not committed is the caller's to report
     }
-    closed = true;
-    if (active != null) {
-      active.out.close();
-      active.out = null;
-      active = null;
-    }
-    for (Segment segment : segments.values()) {
-      closeQuietly(segment.in);
-    }
-    try {
-      lock.release();
-    } catch (IOException ignored) {
-      // closing the file releases the lock
-    }
-    closeQuietly(lockFile);
+    closeFiles();
   }
 
   /** For crash tests: closes the files and the lock without committing anything. */
   synchronized void abandon() {
-    closed = true;
     writeLength = 0;
     pendingAcks.clear();
+    closeFiles();
+  }
+
+  /** Closes every file and releases the directory's lock. */
+  private void closeFiles() {
+    closed = true;
     if (active != null) {
       active.out.close();
+      active.out = null;
       active = null;
     }
     for (Segment segment : segments.values()) {
