@@ -6,6 +6,9 @@ import android.content.pm.PackageInfo;
 import android.os.Process;
 import android.os.SystemClock;
 import android.util.Log;
+import dev.tideline.android.aws.CognitoCredentialsProvider;
+import dev.tideline.android.aws.CredentialsProvider;
+import dev.tideline.android.aws.IdentityStore;
 import dev.tideline.events.v1.AppLifecycle;
 import dev.tideline.events.v1.ScreenView;
 import dev.tideline.proto.v1.NetworkType;
@@ -145,6 +148,22 @@ public final class Tideline {
       tideline.start();
       return tideline;
     }
+  }
+
+  /**
+   * Temporary AWS credentials for unauthenticated identities of a Cognito identity pool, the
+   * install's identity id kept in the app's no-backup folder. Touches neither the disk nor the
+   * network here: the transport fetches credentials on its own threads.
+   *
+   * @param identityPoolId for example {@code "eu-west-1:11111111-2222-3333-4444-555555555555"}
+   * @throws IllegalArgumentException if the pool id is not {@code region:id}
+   */
+  public static CredentialsProvider cognitoCredentials(Context context, String identityPoolId) {
+    // getNoBackupFilesDir() may create the folder (disk I/O); its path is known without it.
+    File noBackup = new File(context.getApplicationInfo().dataDir, "no_backup");
+    return CognitoCredentialsProvider.builder(
+            identityPoolId, IdentityStore.file(new File(noBackup, "tideline-cognito-identity")))
+        .build();
   }
 
   /** The running instance, or null before {@link #init} and after {@link #close}. */

@@ -1,5 +1,7 @@
 package dev.tideline.android;
 
+import dev.tideline.android.aws.AndroidKinesisSink;
+import dev.tideline.android.aws.CredentialsProvider;
 import dev.tideline.sdk.SpoolConfig;
 import dev.tideline.sdk.Tracker;
 import dev.tideline.sdk.TrackerBuilder;
@@ -151,6 +153,16 @@ public final class TidelineConfig {
     public Builder sink(RecordSink sink) {
       this.sink = Objects.requireNonNull(sink, "sink");
       return this;
+    }
+
+    /**
+     * Sends to Kinesis in that region through the Android transport ({@link AndroidKinesisSink},
+     * signed with SigV4), with credentials from the provider, for example {@link
+     * Tideline#cognitoCredentials}. The same as {@code sink(AndroidKinesisSink.builder(region,
+     * credentials).build())}; build the sink yourself for other settings.
+     */
+    public Builder kinesis(String region, CredentialsProvider credentials) {
+      return sink(AndroidKinesisSink.builder(region, credentials).build());
     }
 
     /**
