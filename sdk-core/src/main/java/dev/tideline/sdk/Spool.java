@@ -66,13 +66,21 @@ final class Spool implements Closeable {
     final int frameBytes;
     final long sequence;
     final String partitionKey;
+    final int partitionKeyBytes;
     final byte[] body;
 
-    Entry(long position, int frameBytes, long sequence, String partitionKey, byte[] body) {
+    Entry(
+        long position,
+        int frameBytes,
+        long sequence,
+        String partitionKey,
+        int partitionKeyBytes,
+        byte[] body) {
       this.position = position;
       this.frameBytes = frameBytes;
       this.sequence = sequence;
       this.partitionKey = partitionKey;
+      this.partitionKeyBytes = partitionKeyBytes;
       this.body = body;
     }
   }
@@ -716,6 +724,7 @@ final class Spool implements Closeable {
                   FRAME_HEADER_BYTES + length,
                   sequence,
                   new String(data, body + 11, keyLength, StandardCharsets.UTF_8),
+                  keyLength,
                   Arrays.copyOfRange(data, body + 11 + keyLength, body + length)));
         }
         offset = body + length;
@@ -823,7 +832,7 @@ final class Spool implements Closeable {
       int keyLength = getShort(chunk, body + 9);
       String key = key(chunk, body + 11, keyLength);
       byte[] envelope = Arrays.copyOfRange(chunk, body + 11 + keyLength, body + length);
-      return new Entry(position, frame, sequence, key, envelope);
+      return new Entry(position, frame, sequence, key, keyLength, envelope);
     }
   }
 

@@ -1,7 +1,8 @@
 package dev.tideline.sdk;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
 import dev.tideline.proto.v1.Envelope;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -102,6 +103,8 @@ final class SpoolBuffer implements EventBuffer {
   private boolean stopping;
   private TrackedEvent peeked; // read from disk, not yet taken (worker)
   private IOException readFailure; // to report once the locks are released
+  private ByteString lastTypeBytes; // the event type of the last event read back, as read
+  private String lastType;
   private long acknowledgedSinceNanos = Long.MAX_VALUE; // releases not yet committed, since then
   private final java.util.concurrent.atomic.AtomicLong acknowledgementCommits =
       new java.util.concurrent.atomic.AtomicLong();
@@ -708,23 +711,53 @@ final class SpoolBuffer implements EventBuffer {
     }
   }
 
+  /**
+   * The event of a frame read back from disk: its identity is read from the envelope's fields 1
+   * (event id), 2 (event type) and 5 (event time), skipping the rest, which is sent as it is. Null
+   * for an envelope that does not parse (counted by the caller).
+   */
   private TrackedEvent rebuild(Spool.Entry entry) {
-    Envelope envelope;
+    ByteString id = ByteString.EMPTY;
+    ByteString type = null;
+    long eventTime = 0;
+    CodedInputStream in = CodedInputStream.newInstance(entry.body);
     try {
-      envelope = Envelope.parseFrom(entry.body);
-    } catch (InvalidProtocolBufferException e) {
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        int field = WireFormat.getTagFieldNumber(tag);
+        int wireType = WireFormat.getTagWireType(tag);
+        if (field == Envelope.EVENT_ID_FIELD_NUMBER
+            && wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+          id = in.readBytes();
+        } else if (field == Envelope.EVENT_TYPE_FIELD_NUMBER
+            && wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+          type = in.readBytes();
+        } else if (field == Envelope.EVENT_TIME_US_FIELD_NUMBER
+            && wireType == WireFormat.WIRETYPE_VARINT) {
+          eventTime = in.readInt64();
+        } else if (!in.skipField(tag)) {
+          break;
+        }
+      }
+    } catch (IOException e) {
       return null;
     }
-    ByteBuffer id = envelope.getEventId().asReadOnlyByteBuffer();
-    long high = id.remaining() >= 16 ? id.getLong() : 0;
-    long low = id.remaining() >= 8 ? id.getLong() : 0;
+    if (type == null || !type.isValidUtf8()) {
+      return null;
+    }
+    if (!type.equals(lastTypeBytes)) {
+      lastTypeBytes = type;
+      lastType = type.toStringUtf8();
+    }
+    ByteBuffer ids = id.asReadOnlyByteBuffer();
+    long high = ids.remaining() >= 16 ? ids.getLong() : 0;
+    long low = ids.remaining() >= 8 ? ids.getLong() : 0;
     TrackedEvent event =
         new TrackedEvent(
             entry.body,
-            envelope.getEventType(),
+            lastType,
             entry.partitionKey,
-            utf8Length(entry.partitionKey),
-            envelope.getEventTimeUs(),
+            entry.partitionKeyBytes,
+            eventTime,
             high,
             low);
     event.accept(entry.sequence, clock.nanoTime());
@@ -735,10 +768,6 @@ final class SpoolBuffer implements EventBuffer {
       bytes += event.bufferedSize; // recovered: counted from when it is read
     }
     return event;
-  }
-
-  private static int utf8Length(String key) {
-    return ByteString.copyFromUtf8(key).size();
   }
 
   @Override
