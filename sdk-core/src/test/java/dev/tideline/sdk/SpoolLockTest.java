@@ -38,7 +38,7 @@ class SpoolLockTest {
                 System.getProperty("java.class.path"),
                 SpoolLockTest.class.getName(),
                 directory.getPath())
-            .redirectErrorStream(true)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     try {
       BufferedReader out =
