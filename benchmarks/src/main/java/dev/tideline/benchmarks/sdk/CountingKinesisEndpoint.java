@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A loopback Kinesis endpoint for volume benchmarks (DESIGN.md, "Local Kinesis"): it accepts
+ * A loopback Kinesis endpoint for volume benchmarks (docs/architecture.md, "Kinesis on loopback"): it accepts
  * PutRecords in CBOR (the AWS SDK's default) and JSON, answers every entry with success, stores
  * nothing, and counts requests, records, bytes, PUT payload units and the events inside the records
  * (deaggregating KPL records). It also answers ListShards (shards of equal hash key ranges) and
