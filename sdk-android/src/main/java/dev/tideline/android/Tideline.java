@@ -689,7 +689,12 @@ public final class Tideline {
 
   /** Any thread: the system asks the app to use less memory. */
   void onTrimMemory(int level) {
-    // Sending is what frees memory: acknowledged events leave the buffers (and the spool).
+    // Events already in the spool need not stay in memory: they are read back when sent.
+    Tracker current = tracker;
+    if (current != null) {
+      current.trimMemory();
+    }
+    // Sending is what frees the rest: acknowledged events leave the buffers (and the spool).
     runInBackground(this::flush);
   }
 

@@ -94,6 +94,14 @@ interface EventBuffer {
    */
   List<TrackedEvent> close(List<TrackedEvent> held, long timeoutNanos);
 
+  /**
+   * Frees the memory the buffer can do without: events it can read back later (from disk). Any
+   * thread; no I/O.
+   *
+   * @return the bytes of events let go
+   */
+  long trimMemory();
+
   /** A handle that completes when every event accepted before this call was released. */
   Completion<Void> barrier();
 

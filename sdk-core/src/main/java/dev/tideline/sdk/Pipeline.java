@@ -389,6 +389,10 @@ final class Pipeline {
     return snapshot;
   }
 
+  long trimMemory() {
+    return buffer.trimMemory();
+  }
+
   void setContext(Context context) {
     writer.setContext(Objects.requireNonNull(context, "context"));
   }

@@ -798,6 +798,30 @@ final class SpoolBuffer implements EventBuffer {
     FlushBarriers.complete(ready);
   }
 
+  /** Lets go of the cached objects of events on disk (not durable ones: they carry receipts). */
+  @Override
+  public long trimMemory() {
+    long freed = 0;
+    lock.lock();
+    try {
+      java.util.Iterator<TrackedEvent> cached = cache.iterator();
+      while (cached.hasNext()) {
+        TrackedEvent event = cached.next();
+        if (event.spoolPosition >= 0 && event.receipt == null) {
+          cached.remove();
+          cacheBytes -= event.bufferedSize;
+          freed += event.bufferedSize;
+          if (diskBacklogSinceNanos == Long.MAX_VALUE) {
+            diskBacklogSinceNanos = event.acceptedNanos; // the worker reads them back from disk
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    return freed;
+  }
+
   @Override
   public List<TrackedEvent> drainQueued() {
     return Collections.emptyList(); // queued events stay on disk for the next start; see keeps()

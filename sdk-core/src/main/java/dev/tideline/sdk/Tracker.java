@@ -79,6 +79,17 @@ public final class Tracker {
     return pipeline.close(unit.toNanos(timeout));
   }
 
+  /**
+   * Frees memory the tracker can do without, for example when Android asks the app to use less
+   * ({@code onTrimMemory}): with a spool, events already on disk are dropped from memory and read
+   * back when they are sent. Without a spool there is nothing to let go. Thread-safe; no I/O.
+   *
+   * @return the bytes of events let go
+   */
+  public long trimMemory() {
+    return pipeline.trimMemory();
+  }
+
   /** A snapshot of the counters. */
   public TrackerMetrics metrics() {
     return pipeline.metrics();

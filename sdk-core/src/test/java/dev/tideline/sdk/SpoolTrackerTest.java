@@ -242,6 +242,45 @@ class SpoolTrackerTest {
   }
 
   @Test
+  void trimmingMemoryLetsGoOfWrittenEventsWhichAreThenReadBackFromDisk() {
+    Harness harness = new Harness();
+    Tracker tracker =
+        harness.start(harness.builder().lingerTime(0, TimeUnit.SECONDS).spool(spool().build()));
+    trackers.add(tracker);
+    LogReceipt last = null;
+    for (int i = 1; i <= 100; i++) {
+      if (i < 100) {
+        tracker.log(Harness.payment(i));
+      } else {
+        last = tracker.logDurably(Harness.payment(i));
+      }
+    }
+    assertThat(last.written().await(5, TimeUnit.SECONDS)).isTrue();
+    // The worker has not run (manual scheduler): the written events wait in memory.
+    assertThat(tracker.trimMemory()).isPositive();
+    assertThat(tracker.trimMemory()).isZero();
+    harness.scheduler.runDue();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              harness.scheduler.runDue();
+              return harness.sink.storedEnvelopes().size() == 100;
+            });
+    assertThat(sequences(harness.sink)).isEqualTo(range(1, 100));
+    assertThat(last.acknowledged().isDone()).isTrue();
+  }
+
+  @Test
+  void withoutASpoolThereIsNothingToTrim() {
+    Harness harness = new Harness();
+    Tracker tracker = harness.start(harness.builder());
+    trackers.add(tracker);
+    tracker.log(Harness.payment(1));
+    assertThat(tracker.trimMemory()).isZero();
+  }
+
+  @Test
   void aSecondTrackerOnTheSameDirectoryCannotBeBuilt() {
     start(InMemorySink.create(), spool().build());
     assertThatThrownBy(() -> start(InMemorySink.create(), spool().build()))
