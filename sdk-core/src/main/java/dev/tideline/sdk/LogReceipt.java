@@ -23,6 +23,7 @@ public final class LogReceipt {
   private final LogOutcome outcome;
   private final Completion<Void> written;
   private final Completion<Void> acknowledged;
+  private TrackedEvent event; // set once, on the logging thread, before the buffer's offer
 
   LogReceipt() {
     this.outcome = LogOutcome.ACCEPTED;
@@ -40,6 +41,24 @@ public final class LogReceipt {
 
   static LogReceipt refused(LogOutcome outcome) {
     return new LogReceipt(outcome);
+  }
+
+  /** The event (set by the tracker on the logging thread, before it offers it to the buffer). */
+  void accepted(TrackedEvent event) {
+    this.event = event;
+  }
+
+  /**
+   * The accepted event's id (UUIDv7), the deduplication key the validator reports; null when the
+   * event was refused.
+   */
+  public java.util.UUID eventId() {
+    return event == null ? null : event.eventId();
+  }
+
+  /** The producer sequence number the event was given; 0 when it was refused. */
+  public long sequence() {
+    return event == null ? 0 : event.sequence();
   }
 
   /** {@link LogOutcome#ACCEPTED}, or why the event was refused. */

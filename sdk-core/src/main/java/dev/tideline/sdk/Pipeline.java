@@ -292,7 +292,10 @@ final class Pipeline {
             eventTimeMicros,
             encoded.idHigh,
             encoded.idLow);
-    prepared.receipt = receipt;
+    if (receipt != null) {
+      prepared.receipt = receipt;
+      receipt.accepted(prepared); // before the offer, whose lock publishes it to other threads
+    }
     EventBuffer.Offer offer = offerScratch.get();
     buffer.offer(prepared, lanes.maxRecordBytes(), sentTimeFieldBytes, mayBlock, offer);
     if (offer.evicted != null) {

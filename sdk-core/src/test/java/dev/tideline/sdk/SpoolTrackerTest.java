@@ -105,8 +105,11 @@ class SpoolTrackerTest {
     assertThat(receipt.acknowledged().await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(receipt.acknowledged().failure()).isNull();
     assertThat(sequences(sink)).containsExactly(1L);
-    assertThat(sink.storedEnvelopes().get(0).getProducerId().toByteArray())
-        .isEqualTo(tracker.producerId());
+    Envelope stored = sink.storedEnvelopes().get(0);
+    assertThat(stored.getProducerId().toByteArray()).isEqualTo(tracker.producerId());
+    assertThat(receipt.sequence()).isEqualTo(1);
+    java.nio.ByteBuffer id = stored.getEventId().asReadOnlyByteBuffer();
+    assertThat(receipt.eventId()).isEqualTo(new java.util.UUID(id.getLong(), id.getLong()));
     assertThat(tracker.metrics().spool().written()).isEqualTo(1);
   }
 
