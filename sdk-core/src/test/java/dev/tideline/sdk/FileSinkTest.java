@@ -11,12 +11,15 @@ import dev.tideline.wire.KplRecords;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,5 +120,143 @@ class FileSinkTest {
     harness.scheduler.runDue();
     Envelope envelope = Envelopes.decode(FileSink.readAll(file).get(0).record().data());
     assertThat(envelope.getSchemaId()).isEqualTo(Harness.PAYMENT_SCHEMA_ID);
+  }
+
+  private static final byte[] HEADER = {'T', 'L', 'R', 'F', 0, 1};
+
+  /** A file of three 100-byte records, and the offset of each. */
+  private File threeRecords(String name, int[] offsets) throws Exception {
+    File file = dir.resolve(name).toFile();
+    FileSink sink = FileSink.open(file);
+    for (int i = 0; i < 3; i++) {
+      sink.putRecords("s", List.of(SinkRecord.of("k" + i, new byte[100])));
+    }
+    sink.close();
+    byte[] bytes = Files.readAllBytes(file.toPath());
+    int offset = HEADER.length;
+    for (int i = 0; i < 3; i++) {
+      offsets[i] = offset;
+      offset += 8 + ByteBuffer.wrap(bytes, offset, 4).getInt();
+    }
+    return file;
+  }
+
+  /** A record with a matching CRC around a body whose data_length field says {@code dataLength}. */
+  private static byte[] framedWithDataLength(int dataLength) {
+    byte[] body =
+        ByteBuffer.allocate(8 + 2 + 2 + 2 + 4 + 3)
+            .putLong(1)
+            .putShort((short) 2)
+            .put(new byte[] {'p', 'k'})
+            .putShort((short) 0)
+            .putInt(dataLength)
+            .put(new byte[] {1, 2, 3})
+            .array();
+    CRC32 crc = new CRC32();
+    crc.update(body, 0, body.length);
+    return ByteBuffer.allocate(8 + body.length)
+        .putInt(body.length)
+        .putInt((int) crc.getValue())
+        .put(body)
+        .array();
+  }
+
+  private File write(String name, byte[]... parts) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.write(part, 0, part.length);
+    }
+    File file = dir.resolve(name).toFile();
+    Files.write(file.toPath(), out.toByteArray());
+    return file;
+  }
+
+  @Test
+  void aFourteenByteFileWithALengthOf7fffffffFailsWithAnIOExceptionNotAnOutOfMemoryError()
+      throws Exception {
+    File file =
+        write(
+            "huge.tlrf",
+            HEADER,
+            new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0});
+
+    assertThatThrownBy(() -> FileSink.readAll(file))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(file + ": corrupt data at offset 6, after record 0")
+        .hasMessageContaining("record length 2147483647 is outside 16..16777216");
+    assertThatThrownBy(() -> FileSink.open(file))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("offset 6");
+  }
+
+  @Test
+  void aDataLengthNearIntegerMaxValueOrNegativeFailsWithAnIOExceptionNamingTheOffset()
+      throws Exception {
+    for (int dataLength : new int[] {Integer.MAX_VALUE - 8, -1}) {
+      File file = write("data-length.tlrf", HEADER, framedWithDataLength(dataLength));
+
+      assertThatThrownBy(() -> FileSink.readAll(file))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(file + ": corrupt data at offset 6")
+          .hasMessageContaining("data_length " + (dataLength & 0xffffffffL));
+      assertThatThrownBy(() -> FileSink.open(file)).isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void aFlippedBitInALengthIsCorruptionNotATornTail() throws Exception {
+    int[] offsets = new int[3];
+    File file = threeRecords("flipped.tlrf", offsets);
+    try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
+      raf.seek(offsets[1] + 1);
+      raf.write(0x10); // the length grows by 1 MiB: past the end, but below 2^31
+    }
+
+    assertThatThrownBy(() -> FileSink.readAll(file))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(
+            file + ": corrupt data at offset " + offsets[1] + ", after record 1: record length")
+        .hasMessageContaining("the next valid record is at " + offsets[2]);
+  }
+
+  @Test
+  void twoConcatenatedFilesAreBothRead() throws Exception {
+    File one = threeRecords("one.tlrf", new int[3]);
+    byte[] bytes = Files.readAllBytes(one.toPath());
+    File twice = write("twice.tlrf", bytes, bytes);
+
+    assertThat(FileSink.readAll(twice))
+        .extracting(r -> r.record().partitionKey())
+        .containsExactly("k0", "k1", "k2", "k0", "k1", "k2");
+  }
+
+  @Test
+  void openCutsOffATornTailSoThatTheRecordsAppendedStayReadable() throws Exception {
+    int[] offsets = new int[3];
+    File file = threeRecords("torn.tlrf", offsets);
+    try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
+      raf.setLength(offsets[2] + 20);
+    }
+
+    FileSink sink = FileSink.open(file);
+    sink.putRecords("s", List.of(SinkRecord.of("after", new byte[] {7})));
+    sink.close();
+
+    assertThat(FileSink.readAll(file))
+        .extracting(r -> r.record().partitionKey())
+        .containsExactly("k0", "k1", "after");
+  }
+
+  @Test
+  void filesShorterThanTheHeaderAreCheckedAgainstItAndNamed() throws Exception {
+    File notOurs = write("three.bin", new byte[] {'P', 'K', 3});
+    assertThatThrownBy(() -> FileSink.readAll(notOurs))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(notOurs + " is not a Tideline record file");
+
+    File cutShort = write("five.tlrf", Arrays.copyOf(HEADER, 5));
+    assertThatThrownBy(() -> FileSink.open(cutShort))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(cutShort + " ends inside its 6-byte header (5 bytes)");
   }
 }
