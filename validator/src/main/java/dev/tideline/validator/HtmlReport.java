@@ -89,6 +89,26 @@ final class HtmlReport {
       html.append("<td>").append(esc(String.valueOf(cell))).append("</td>");
     }
     html.append("</tr></table>\n");
+    ValidationReport.Damage damage = report.sourceDamage;
+    if (damage != null && !damage.regions.isEmpty()) {
+      html.append("<h2>Source damage</h2>\n<table id=\"damage\"><tr>")
+          .append("<th class=\"l\">kind</th><th class=\"l\">file</th><th>offset</th>")
+          .append("<th>bytes skipped</th><th>after record</th><th class=\"l\">what</th></tr>\n");
+      for (ValidationReport.SourceDamage region : damage.regions) {
+        html.append("<tr><td class=\"l\">")
+            .append(esc(region.kind))
+            .append("</td><td class=\"l\">")
+            .append(esc(region.file))
+            .append("</td>")
+            .append(td(region.offset))
+            .append(td(region.bytes))
+            .append(td(region.afterRecord))
+            .append("<td class=\"l\">")
+            .append(esc(region.message))
+            .append("</td></tr>\n");
+      }
+      html.append("</table>\n");
+    }
 
     html.append("<h2>Volume per event-time hour and type</h2>\n");
     html.append(volumeChart(report));

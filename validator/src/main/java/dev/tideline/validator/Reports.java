@@ -52,7 +52,7 @@ public final class Reports {
             Locale.ROOT,
             "Tideline validation of %s%n%d records (%d malformed), %d events: %d valid, %d invalid"
                 + " (%s), %d duplicates%n%n",
-            report.source,
+            printable(report.source),
             t.records,
             t.recordsMalformed,
             t.events,
@@ -80,7 +80,7 @@ public final class Reports {
           String.format(
               Locale.ROOT,
               format,
-              truncate(type.eventType, 40),
+              truncate(printable(type.eventType), 40),
               type.events,
               type.valid,
               type.invalid,
@@ -103,6 +103,19 @@ public final class Reports {
                 Locale.ROOT, "  %-28s %8d records%n", reason.getKey(), reason.getValue()));
       }
     }
+    ValidationReport.Damage damage = report.sourceDamage;
+    if (damage != null && !damage.regions.isEmpty()) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%nSource damage: %d torn tails, %d corrupt regions, %d bytes skipped%n",
+              damage.tornTails,
+              damage.corrupt,
+              damage.bytesSkipped));
+      for (ValidationReport.SourceDamage region : damage.regions) {
+        out.append("  ").append(printable(region.message)).append(System.lineSeparator());
+      }
+    }
     ValidationReport.Delivery d = report.delivery;
     out.append(
         String.format(
@@ -116,6 +129,36 @@ public final class Reports {
             d.reportedDropped,
             d.lost));
     return out.toString();
+  }
+
+  /**
+   * The text with every character that a terminal could act on (C0 and C1 controls, DEL, and the
+   * bidirectional overrides that reorder what is shown) replaced by a visible {@code \\uXXXX}, so
+   * that values read from records (event types, file names) cannot move the cursor, clear the
+   * screen or disguise other text. Null stays null.
+   */
+  public static String printable(String text) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean unsafe =
+          c < 0x20
+              || (c >= 0x7f && c <= 0x9f)
+              || (c >= 0x202a && c <= 0x202e)
+              || (c >= 0x2066 && c <= 0x2069);
+      if (unsafe && out == null) {
+        out = new StringBuilder(text.length() + 8).append(text, 0, i);
+      }
+      if (unsafe) {
+        out.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? text : out.toString();
   }
 
   static String percent(long part, long whole) {

@@ -119,6 +119,9 @@ public final class Tally {
     }
   }
 
+  private static final Instant MIN_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
+  private static final Instant MAX_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);
+
   /** A tally with the default dedup window, for a validator with the default skew tolerance. */
   public static Tally create() {
     return create(DEFAULT_DEDUP_WINDOW, Validator.DEFAULT_CLOCK_SKEW_TOLERANCE);
@@ -155,7 +158,11 @@ public final class Tally {
       }
       return;
     }
-    long arrivalMs = arrival.toEpochMilli();
+    // Clamped like Validator.micros: an arrival time beyond a long of millis must not throw.
+    long arrivalMs =
+        arrival.isBefore(MIN_MILLIS)
+            ? Long.MIN_VALUE
+            : arrival.isAfter(MAX_MILLIS) ? Long.MAX_VALUE : arrival.toEpochMilli();
     for (ValidatedEvent event : result.events()) {
       add(event, arrivalMs);
     }

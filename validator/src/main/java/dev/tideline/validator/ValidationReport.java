@@ -39,6 +39,7 @@ public final class ValidationReport {
   public final List<ViolationSummary> violations;
   public final List<Producer> producers;
   public final Delivery delivery;
+  public final Damage sourceDamage;
 
   ValidationReport(
       String generatedAt,
@@ -54,6 +55,38 @@ public final class ValidationReport {
       List<ViolationSummary> violations,
       List<Producer> producers,
       Delivery delivery) {
+    this(
+        generatedAt,
+        source,
+        settings,
+        totals,
+        malformedRecordsByReason,
+        lateness,
+        byEventType,
+        byEventHour,
+        byArrivalHour,
+        completeness,
+        violations,
+        producers,
+        delivery,
+        new Damage(Collections.<SourceDamage>emptyList()));
+  }
+
+  private ValidationReport(
+      String generatedAt,
+      String source,
+      Settings settings,
+      Totals totals,
+      Map<String, Long> malformedRecordsByReason,
+      Lateness lateness,
+      List<TypeSummary> byEventType,
+      List<Row> byEventHour,
+      List<Row> byArrivalHour,
+      List<Completeness> completeness,
+      List<ViolationSummary> violations,
+      List<Producer> producers,
+      Delivery delivery,
+      Damage sourceDamage) {
     this.generatedAt = generatedAt;
     this.source = source;
     this.settings = settings;
@@ -67,6 +100,26 @@ public final class ValidationReport {
     this.violations = Collections.unmodifiableList(violations);
     this.producers = Collections.unmodifiableList(producers);
     this.delivery = delivery;
+    this.sourceDamage = sourceDamage;
+  }
+
+  /** This report with the damage its source had to skip (torn tails, corrupt regions). */
+  public ValidationReport withSourceDamage(List<SourceDamage> damage) {
+    return new ValidationReport(
+        generatedAt,
+        source,
+        settings,
+        totals,
+        malformedRecordsByReason,
+        lateness,
+        byEventType,
+        byEventHour,
+        byArrivalHour,
+        completeness,
+        violations,
+        producers,
+        delivery,
+        new Damage(damage));
   }
 
   /** How the run was configured. */
@@ -422,6 +475,71 @@ public final class ValidationReport {
       this.missing = missing;
       this.reportedDropped = reportedDropped;
       this.lost = lost;
+    }
+  }
+
+  /** What the source had to skip: totals and each region. */
+  public static final class Damage {
+    public final long tornTails;
+    public final long corrupt;
+    public final long bytesSkipped;
+    public final List<SourceDamage> regions;
+
+    Damage(List<SourceDamage> regions) {
+      long torn = 0;
+      long bad = 0;
+      long bytes = 0;
+      for (SourceDamage region : regions) {
+        if (region.kind.equals(SourceDamage.TORN_TAIL)) {
+          torn++;
+        } else {
+          bad++;
+        }
+        bytes += region.bytes;
+      }
+      this.tornTails = torn;
+      this.corrupt = bad;
+      this.bytesSkipped = bytes;
+      this.regions = Collections.unmodifiableList(new java.util.ArrayList<>(regions));
+    }
+  }
+
+  /** One region of a record file that was skipped. Immutable. */
+  public static final class SourceDamage {
+    /** A file ending inside a record, as a writer killed mid-write leaves it. */
+    public static final String TORN_TAIL = "torn_tail";
+
+    /** Bytes that are no valid record, followed by a valid one or by too little to be torn. */
+    public static final String CORRUPT = "corrupt";
+
+    /** {@link #TORN_TAIL} or {@link #CORRUPT}. */
+    public final String kind;
+
+    public final String file;
+
+    /** Where the skipped bytes start, from the start of the file. */
+    public final long offset;
+
+    public final long bytes;
+
+    /** How many records of the file were read before the region. */
+    public final long afterRecord;
+
+    /** A sentence naming the file, the offset and what is wrong. */
+    public final String message;
+
+    /** A region; {@code kind} is {@link #TORN_TAIL} or {@link #CORRUPT}. */
+    public SourceDamage(
+        String kind, String file, long offset, long bytes, long afterRecord, String message) {
+      if (!kind.equals(TORN_TAIL) && !kind.equals(CORRUPT)) {
+        throw new IllegalArgumentException("kind must be torn_tail or corrupt, was " + kind);
+      }
+      this.kind = kind;
+      this.file = file;
+      this.offset = offset;
+      this.bytes = bytes;
+      this.afterRecord = afterRecord;
+      this.message = message;
     }
   }
 }

@@ -503,9 +503,20 @@ public final class Validator {
     return String.format(Locale.ROOT, "%016x", schemaId);
   }
 
-  private static long micros(Instant instant) {
-    return Math.addExact(
-        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000L);
+  /**
+   * Microseconds since the epoch, clamped to the range of a long: an arrival time from a damaged or
+   * hostile source (a file's arrival_time_us of Long.MIN_VALUE) must not throw.
+   */
+  static long micros(Instant instant) {
+    long seconds = instant.getEpochSecond();
+    long micros = instant.getNano() / 1000L;
+    if (seconds > (Long.MAX_VALUE - micros) / 1_000_000L) {
+      return Long.MAX_VALUE;
+    }
+    if (seconds < Long.MIN_VALUE / 1_000_000L) {
+      return Long.MIN_VALUE;
+    }
+    return seconds * 1_000_000L + micros;
   }
 
   private static long micros(Duration duration) {

@@ -65,6 +65,44 @@ class HostileInputTest {
     assertThat(result.events().get(0).violations().get(0).code()).isEqualTo("explicit_hash_key");
   }
 
+  @Test
+  void anArrivalTimeAtTheFarEndsOfALongOfMicrosecondsIsJudgedWithoutThrowing() {
+    byte[] data = PlantedScenario.records(T).get(0).data;
+    for (Instant arrival :
+        List.of(
+            Instant.ofEpochSecond(Math.floorDiv(Long.MIN_VALUE, 1_000_000L)),
+            Instant.MIN,
+            Instant.MAX)) {
+      RecordResult result = validator.validate(data, "pk", arrival, half);
+
+      Tally tally = Tally.create();
+      tally.add(result);
+      assertThat(tally.report("hostile", false).totals.events).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void controlCharactersInAnEventTypeReachNoTextReportRaw() {
+    byte[] data =
+        TestEvents.event(TestEvents.screenView("home"), 1, 1, T.minusSeconds(1))
+            .setEventType("\u001b[2J\u001b]0;pwned\u0007\u202eevil\u009b")
+            .build()
+            .toByteArray();
+    Tally tally = Tally.create();
+    tally.add(validator.validate(data, "pk", T, null));
+    ValidationReport report = tally.report("files \u001b[31mred.tlrf", false);
+    assertThat(report.byEventType)
+        .as("the raw type is kept in the model; only text outputs neutralise it")
+        .anySatisfy(type -> assertThat(type.eventType).startsWith("\u001b[2J"));
+
+    String console = Reports.console(report);
+
+    assertThat(console)
+        .doesNotContain("\u001b", "\u0007", "\u202e", "\u009b")
+        .contains("\\u001B]0;pwned\\u0007\\u202Eevil\\u009B")
+        .contains("files \\u001B[31mred.tlrf");
+  }
+
   private static byte[] mutate(byte[] seed, Random random) {
     switch (random.nextInt(3)) {
       case 0:

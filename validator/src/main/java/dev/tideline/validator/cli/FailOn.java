@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * {@code late} (valid events later than 1 h), {@code cold} (later than 6 h), and each invalid
  * reason ({@code rule_violation}, {@code unknown_schema}, {@code undecodable_payload}, {@code
  * invalid_envelope}, {@code outside_shard_range}, {@code bad_checksum}, {@code
- * malformed_aggregate}).
+ * malformed_aggregate}), and {@code torn_tail} (record files ending inside a record).
  *
  * <p>Immutable and thread-safe.
  */
@@ -43,7 +43,8 @@ final class FailOn {
           "invalid_envelope",
           "outside_shard_range",
           "bad_checksum",
-          "malformed_aggregate");
+          "malformed_aggregate",
+          "torn_tail");
 
   private static final class Condition {
     final String text;
@@ -155,6 +156,8 @@ final class FailOn {
         return report.lateness.buckets.le6h + report.lateness.buckets.cold;
       case "cold":
         return report.lateness.buckets.cold;
+      case "torn_tail":
+        return report.sourceDamage.tornTails;
       case "bad_checksum":
       case "malformed_aggregate":
         return report.malformedRecordsByReason.getOrDefault(metric, 0L);

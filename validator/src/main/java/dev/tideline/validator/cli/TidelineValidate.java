@@ -87,10 +87,16 @@ public final class TidelineValidate implements Runnable {
     CommandLine line = new CommandLine(command, new Factory(command));
     line.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          cmd.getErr().println("tideline-validate: " + e.getMessage());
+          cmd.getErr().println("tideline-validate: " + Reports.printable(message(e)));
           return EXIT_IO;
         });
     return line;
+  }
+
+  /** The exception's message, or its type when it has none, so no error reads "null". */
+  private static String message(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isEmpty() ? e.getClass().getName() : message;
   }
 
   @Override
@@ -362,17 +368,30 @@ public final class TidelineValidate implements Runnable {
           quarantine.close();
         }
       }
-      ValidationReport report = tally.report(source, common.showPii);
+      ValidationReport report =
+          tally.report(source, common.showPii).withSourceDamage(recordSource.damage());
       writeReports(report);
       PrintWriter out = spec.commandLine().getOut();
       if (!common.quiet) {
         out.print(Reports.console(report));
       }
+      PrintWriter err = spec.commandLine().getErr();
+      for (ValidationReport.SourceDamage damage : report.sourceDamage.regions) {
+        err.println(
+            "tideline-validate: "
+                + (damage.kind.equals(ValidationReport.SourceDamage.CORRUPT) ? "" : "warning: ")
+                + Reports.printable(damage.message));
+      }
       List<String> broken = failOn.broken(report);
       for (String condition : broken) {
-        spec.commandLine().getErr().println("FAILED: " + condition);
+        err.println("FAILED: " + condition);
       }
       out.flush();
+      err.flush();
+      // Corrupt data means records may be missing that no gate can count: never a pass.
+      if (report.sourceDamage.corrupt > 0) {
+        return EXIT_IO;
+      }
       return broken.isEmpty() ? 0 : EXIT_THRESHOLD;
     }
 

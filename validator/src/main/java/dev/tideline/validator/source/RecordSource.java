@@ -1,6 +1,9 @@
 package dev.tideline.validator.source;
 
+import dev.tideline.validator.ValidationReport;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +20,14 @@ public interface RecordSource {
    * @throws InterruptedException if the thread was interrupted while waiting for the read budget
    */
   void read(Consumer<SourceRecord> consumer) throws IOException, InterruptedException;
+
+  /**
+   * What the last {@link #read} had to skip: torn tails and corrupt regions of files; empty for
+   * sources that have no such damage.
+   */
+  default List<ValidationReport.SourceDamage> damage() {
+    return Collections.emptyList();
+  }
 
   /** What is read, for reports: "stream orders (us-east-1)", "files a.tlrf, b.tlrf". */
   String describe();
