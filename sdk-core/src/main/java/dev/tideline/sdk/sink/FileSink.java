@@ -310,7 +310,8 @@ public final class FileSink implements RecordSink {
       }
       int next = -1;
       for (int candidate = offset + 1; candidate + 8 <= bytes.length && next < 0; candidate++) {
-        if (isHeader(bytes, candidate) || record(bytes, candidate, null, null) > 0) {
+        if (isHeader(bytes, candidate)
+            || (fieldsAddUp(bytes, candidate) && record(bytes, candidate, null, null) > 0)) {
           next = candidate;
         }
       }
@@ -428,6 +429,27 @@ public final class FileSink implements RecordSink {
                   Arrays.copyOfRange(bytes, at, end))));
     }
     return null;
+  }
+
+  /**
+   * Whether a record could start at {@code offset}: its length is in bounds and fits, and the three
+   * length fields of its body add up. While resynchronising this rules out almost every false start
+   * before a CRC of up to 16 MiB is computed.
+   */
+  private static boolean fieldsAddUp(byte[] bytes, int offset) {
+    long length = readInt(bytes, offset) & 0xffffffffL;
+    if (length < MIN_LENGTH || length > MAX_LENGTH || length > bytes.length - offset - 8L) {
+      return false;
+    }
+    int end = offset + 8 + (int) length;
+    int at = offset + 8 + 8;
+    int keyLength = readShort(bytes, at);
+    at += 2 + keyLength;
+    if (keyLength == 0 || at + 6 > end) {
+      return false;
+    }
+    at += 2 + readShort(bytes, at);
+    return at + 4 <= end && (readInt(bytes, at) & 0xffffffffL) == end - at - 4;
   }
 
   private static int readInt(byte[] bytes, int at) {
