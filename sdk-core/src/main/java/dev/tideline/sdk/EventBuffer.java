@@ -17,6 +17,12 @@ import java.util.List;
  * until it is released (or evicted), whether it is queued or held by the worker.
  */
 interface EventBuffer {
+  /**
+   * 64 KiB: room above the buffer's bound kept for the tracker's audit records (a few hundred bytes
+   * each, one a minute), so that a full buffer never refuses the record that explains it.
+   */
+  long RESERVED_BYTES = 64 * 1024;
+
   /** The outcome of one {@link #offer}; one per thread, reused, so offers allocate nothing more. */
   final class Offer {
     /** The refusal, or null when the event was accepted. */
@@ -27,6 +33,12 @@ interface EventBuffer {
 
     /** Events evicted to make room (DROP_OLDEST); null if none. Not yet released: just gone. */
     List<TrackedEvent> evicted;
+
+    /**
+     * Set by the caller: the tracker's own audit record, which may use {@link #RESERVED_BYTES}
+     * above the bound, so that the record that explains drops is not itself dropped.
+     */
+    boolean reserved;
 
     /** Refuses an event whose record alone would be larger than a record may be. */
     void tooLarge(TrackedEvent prepared, long recordSize, int maxRecordBytes) {

@@ -53,14 +53,15 @@ final class MemoryBuffer implements EventBuffer {
     lock.lock();
     try {
       long size = prepared.bufferedSizeWith(sequence + 1);
+      long limit = out.reserved ? maxBytes + RESERVED_BYTES : maxBytes;
       long recordSize = size + sentTimeFieldBytes;
       if (recordSize > maxRecordBytes) {
         out.tooLarge(prepared, recordSize, maxRecordBytes);
         return;
       }
-      if (bytes + size > maxBytes) {
+      if (bytes + size > limit) {
         if (policy == BufferPolicy.DROP_OLDEST) {
-          while (bytes + size > maxBytes && !queue.isEmpty()) {
+          while (bytes + size > limit && !queue.isEmpty()) {
             TrackedEvent oldest = queue.pollFirst();
             if (out.evicted == null) {
               out.evicted = new ArrayList<>();
@@ -73,7 +74,7 @@ final class MemoryBuffer implements EventBuffer {
             && blockTimeoutNanos > 0
             && !WorkerThread.isCurrent()) { // the worker frees room: it must never wait for it
           long deadline = clock.nanoTime() + blockTimeoutNanos;
-          while (bytes + size > maxBytes) {
+          while (bytes + size > limit) {
             long remaining = deadline - clock.nanoTime();
             if (remaining <= 0) {
               break;
@@ -86,7 +87,7 @@ final class MemoryBuffer implements EventBuffer {
             }
           }
         }
-        if (bytes + size > maxBytes) {
+        if (bytes + size > limit) {
           out.full(
               prepared,
               size + " bytes do not fit: " + bytes + " of " + maxBytes + " buffer bytes in use",

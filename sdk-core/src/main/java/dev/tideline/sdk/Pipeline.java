@@ -297,6 +297,7 @@ final class Pipeline {
       receipt.accepted(prepared); // before the offer, whose lock publishes it to other threads
     }
     EventBuffer.Offer offer = offerScratch.get();
+    offer.reserved = internal;
     buffer.offer(prepared, lanes.maxRecordBytes(), sentTimeFieldBytes, mayBlock, offer);
     if (offer.evicted != null) {
       List<TrackedEvent> evicted = offer.evicted;

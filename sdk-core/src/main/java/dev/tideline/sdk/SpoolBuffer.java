@@ -246,13 +246,13 @@ final class SpoolBuffer implements EventBuffer {
         out.tooLarge(prepared, size + sentTimeFieldBytes, maxRecordBytes);
         return;
       }
-      if (!fits(size, frame)
+      if (!fits(size, frame, out.reserved)
           && policy == BufferPolicy.BLOCK
           && mayBlock
           && blockTimeoutNanos > 0
           && !WorkerThread.isCurrent()) {
         long deadline = clock.nanoTime() + blockTimeoutNanos;
-        while (!fits(size, frame) && !stopping) {
+        while (!fits(size, frame, out.reserved) && !stopping) {
           long remaining = deadline - clock.nanoTime();
           if (remaining <= 0) {
             break;
@@ -270,7 +270,7 @@ final class SpoolBuffer implements EventBuffer {
         out.detail = "the spool is closed";
         return;
       }
-      if (!fits(size, frame)) {
+      if (!fits(size, frame, out.reserved)) {
         out.full(prepared, fullDetail(size, frame), policy);
         return;
       }
@@ -301,12 +301,15 @@ final class SpoolBuffer implements EventBuffer {
    * Whether an event of that size fits both bounds; under DROP_OLDEST, counting the segments that
    * the writer may drop to make room. Guarded by lock.
    */
-  private boolean fits(long size, int frame) {
-    if (pendingBytes + memoryOnlyBytes + size > maxMemoryBytes) {
+  private boolean fits(long size, int frame, boolean reserved) {
+    // The audit record may use the reserve; on disk the spool's bound holds regardless, so a
+    // reserved event that finds no room there is kept in memory and sent from there.
+    long reserve = reserved ? RESERVED_BYTES : 0;
+    if (pendingBytes + memoryOnlyBytes + size > maxMemoryBytes + reserve) {
       return false;
     }
     long disk = diskBytes + pendingFrameBytes + frame;
-    if (disk <= maxSpoolBytes) {
+    if (disk <= maxSpoolBytes + reserve) {
       return true;
     }
     return policy == BufferPolicy.DROP_OLDEST && disk - spool.droppableBytes() <= maxSpoolBytes;

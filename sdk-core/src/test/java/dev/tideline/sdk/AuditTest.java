@@ -75,6 +75,41 @@ class AuditTest {
   }
 
   @Test
+  void theAuditRecordGetsThroughAFullBufferUnderBlock() throws Exception {
+    Tracker tracker =
+        harness.start(
+            harness
+                .builder()
+                .auditPeriod(60, TimeUnit.SECONDS)
+                .lingerTime(0, TimeUnit.SECONDS)
+                .maxBufferBytes(1024 * 1024)
+                .bufferPolicy(BufferPolicy.BLOCK)
+                .blockTimeout(0, TimeUnit.SECONDS));
+    harness.sink.holdCalls();
+    int accepted = 0;
+    while (tracker.log(Harness.paymentOfSize(accepted, 100_000)) == LogOutcome.ACCEPTED) {
+      accepted++;
+    }
+    while (tracker.log(Harness.payment(accepted)) == LogOutcome.ACCEPTED) {
+      accepted++; // small ones fill the last bytes: no audit record would fit now
+    }
+    assertThat(harness.listener.rejections)
+        .hasSize(2)
+        .allSatisfy(r -> assertThat(r).startsWith("BUFFER_FULL tideline.events.v1.Payment"));
+
+    harness.scheduler.advance(61, TimeUnit.SECONDS); // the period ends: the audit is logged
+    assertThat(harness.listener.rejections).hasSize(2); // the payments', not the audit's
+    harness.sink.releaseCalls();
+    harness.scheduler.advance(1, TimeUnit.SECONDS);
+    harness.sink.releaseCalls();
+    harness.scheduler.advance(1, TimeUnit.SECONDS);
+    List<ProducerAudit> audits = audits();
+    assertThat(audits).hasSize(1);
+    assertThat(audits.get(0).getCountsList())
+        .anySatisfy(c -> assertThat(c.getRejectedMap()).containsEntry("buffer_full", 2L));
+  }
+
+  @Test
   void noAuditIsSentWhenTheRegistryLacksItsSchema() {
     Tracker tracker =
         harness.start(
