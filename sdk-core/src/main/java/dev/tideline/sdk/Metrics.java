@@ -37,6 +37,7 @@ final class Metrics {
   final LongAdder shardMapRefreshes = new LongAdder();
   final LongAdder listenerErrors = new LongAdder();
   final LongAdder storageProblems = new LongAdder();
+  final LongAdder partitionKeyFallbacks = new LongAdder();
   final ConcurrentHashMap<String, TypeCounts> byType = new ConcurrentHashMap<>();
 
   // Latency, written by the worker only.

@@ -327,11 +327,13 @@ final class Pipeline {
     try {
       key = partitionKeys.partitionKey(event, producerKey);
     } catch (RuntimeException e) {
+      metrics.partitionKeyFallbacks.increment();
       reporter.logOnce(
           "pk-throw", "the partition key strategy threw; using the producer key: " + e);
       return producerKey;
     }
     if (key == null || key.isEmpty() || key.length() > 256) {
+      metrics.partitionKeyFallbacks.increment();
       reporter.logOnce(
           "pk-invalid",
           "the partition key strategy returned "
@@ -387,6 +389,7 @@ final class Pipeline {
     TrackerMetrics snapshot =
         metrics.snapshot(buffer.bytes(), buffer.events(), age, lanes.maxRecordBytes());
     snapshot.storageProblems = metrics.storageProblems.sum();
+    snapshot.partitionKeyFallbacks = metrics.partitionKeyFallbacks.sum();
     if (buffer instanceof SpoolBuffer) {
       snapshot.spool = ((SpoolBuffer) buffer).metrics();
     }

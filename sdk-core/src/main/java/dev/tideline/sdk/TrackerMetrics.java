@@ -39,6 +39,7 @@ public final class TrackerMetrics {
   // Set by the tracker before the snapshot is handed out.
   SpoolMetrics spool;
   long storageProblems;
+  long partitionKeyFallbacks;
 
   TrackerMetrics(
       long eventsAccepted,
@@ -208,6 +209,14 @@ public final class TrackerMetrics {
    */
   public long storageProblems() {
     return storageProblems;
+  }
+
+  /**
+   * Events sent with the producer's key because the {@link PartitionKeyStrategy} threw or returned
+   * a key that is null, empty or longer than 256 characters (logged once per cause).
+   */
+  public long partitionKeyFallbacks() {
+    return partitionKeyFallbacks;
   }
 
   /** Exceptions thrown by the listener (swallowed). */

@@ -92,4 +92,27 @@ class MetricsTest {
     assertThat(harness.sink.violations()).isEmpty();
     assertThat(tracker.log(Harness.paymentOfSize(3, 1_500_000))).isEqualTo(LogOutcome.TOO_LARGE);
   }
+
+  @Test
+  void partitionKeysThatFallBackToTheProducersKeyAreCounted() {
+    Harness harness = new Harness();
+    String[] keys = {"order-1", null, "", new String(new char[257]).replace('\0', 'k')};
+    int[] next = {0};
+    Tracker tracker =
+        harness.start(
+            harness
+                .builder()
+                .partitionKeys(
+                    (event, producerKey) -> {
+                      int i = next[0]++;
+                      if (i == 4) {
+                        throw new IllegalStateException("no key for this one");
+                      }
+                      return keys[i];
+                    }));
+    for (int i = 0; i < 5; i++) {
+      assertThat(tracker.log(Harness.payment(i))).isEqualTo(LogOutcome.ACCEPTED);
+    }
+    assertThat(tracker.metrics().partitionKeyFallbacks()).isEqualTo(4);
+  }
 }
