@@ -41,6 +41,22 @@ class EnvelopesTest {
   }
 
   @Test
+  void aVarintLongerThanTenBytesIsRefusedFromAnArrayAsFromAByteString() {
+    // Found by EnvelopesFuzzTest: the array parser took an 11-byte varint that the ByteString
+    // parser refused, so the same bytes were an envelope or malformed depending on the caller.
+    byte[] valid = Envelopes.encode(ENVELOPE);
+    byte[] overlong = new byte[valid.length + 12];
+    System.arraycopy(valid, 0, overlong, 0, valid.length);
+    overlong[valid.length] = 0x40; // field 8 (sequence), varint
+    java.util.Arrays.fill(overlong, valid.length + 1, overlong.length - 1, (byte) 0xEA);
+    overlong[overlong.length - 1] = 0x07;
+    String reason = "envelope (" + overlong.length + " bytes) does not parse";
+    assertMalformed(() -> Envelopes.decode(overlong), Reason.BAD_ENVELOPE, reason);
+    assertMalformed(
+        () -> Envelopes.decode(ByteString.copyFrom(overlong)), Reason.BAD_ENVELOPE, reason);
+  }
+
+  @Test
   void anEnvelopeWithoutASixteenByteEventIdIsRefused() {
     byte[] bytes =
         ENVELOPE.toBuilder().setEventId(ByteString.copyFrom(new byte[8])).build().toByteArray();

@@ -1,0 +1,37 @@
+package dev.tideline.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.tideline.proto.kpl.AggregatedRecord;
+
+/**
+ * Coverage-guided fuzzing of {@link KplRecords#decode}: any bytes either decode or fail with {@link
+ * MalformedRecordException}, and what decodes encodes back to a record that decodes the same.
+ *
+ * <p>In the normal build this replays the seed corpus under {@code
+ * src/test/resources/dev/tideline/wire/KplRecordsFuzzTestInputs/}; with {@code JAZZER_FUZZ=1} it
+ * fuzzes (see {@code docs/fuzzing.md}).
+ */
+class KplRecordsFuzzTest {
+  /** Inputs are bounded so a finding is a decoder fault, not the fuzzer's own allocation. */
+  static final int MAX_INPUT = 64 * 1024;
+
+  @FuzzTest(maxDuration = "60s")
+  void decodesOrRejectsAnyBytes(byte[] data) {
+    if (data.length > MAX_INPUT) {
+      return;
+    }
+    AggregatedRecord record;
+    try {
+      record = KplRecords.decode(data);
+    } catch (MalformedRecordException expected) {
+      return;
+    }
+    try {
+      assertThat(KplRecords.decode(KplRecords.encode(record))).isEqualTo(record);
+    } catch (MalformedRecordException e) {
+      throw new AssertionError("a decoded record did not survive encoding: " + e.getMessage(), e);
+    }
+  }
+}
