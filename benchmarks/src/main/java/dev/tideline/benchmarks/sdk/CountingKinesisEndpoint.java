@@ -27,11 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A loopback Kinesis endpoint for volume benchmarks (docs/architecture.md, "Kinesis on loopback"): it accepts
- * PutRecords in CBOR (the AWS SDK's default) and JSON, answers every entry with success, stores
- * nothing, and counts requests, records, bytes, PUT payload units and the events inside the records
- * (deaggregating KPL records). It also answers ListShards (shards of equal hash key ranges) and
- * DescribeStreamSummary, so a {@code KinesisSink} runs against it unchanged.
+ * A loopback Kinesis endpoint for volume benchmarks (docs/architecture.md, "Kinesis on loopback"):
+ * it accepts PutRecords in CBOR (the AWS SDK's default) and JSON, answers every entry with success,
+ * stores nothing, and counts requests, records, bytes, PUT payload units and the events inside the
+ * records (deaggregating KPL records). It also answers ListShards (shards of equal hash key ranges)
+ * and DescribeStreamSummary, so a {@code KinesisSink} runs against it unchanged.
  *
  * <p>kinesis-mock slows down as a stream fills; this endpoint costs the same for every request, so
  * a benchmark measures the producer, not the server.
