@@ -81,6 +81,26 @@ class FuzzSeeds {
                 .setRecords(0, AGGREGATE.getRecords(0).toBuilder().setPartitionKeyIndex(9))
                 .build()));
     write(kpl, "magic-only", KplRecords.magic());
+
+    Path bodies = inputs("KplRecordsFuzzTest", "decodesOrRejectsAnyBodyWithItsDigest");
+    byte[] body = AGGREGATE.toByteArray();
+    write(bodies, "valid", body);
+    write(bodies, "truncated", Arrays.copyOf(body, body.length - 5));
+    write(bodies, "flipped-bit", flip(body, 10));
+    write(
+        bodies,
+        "bad-key-index",
+        AGGREGATE.toBuilder()
+            .setRecords(0, AGGREGATE.getRecords(0).toBuilder().setPartitionKeyIndex(9))
+            .build()
+            .toByteArray());
+    write(
+        bodies,
+        "bad-hash-key-index",
+        AGGREGATE.toBuilder()
+            .setRecords(1, AGGREGATE.getRecords(1).toBuilder().setExplicitHashKeyIndex(5))
+            .build()
+            .toByteArray());
   }
 
   static byte[] flip(byte[] bytes, int at) {
@@ -90,11 +110,11 @@ class FuzzSeeds {
   }
 
   private static Path inputs(String testClass) throws IOException {
-    Path dir =
-        Paths.get(
-            "src/test/resources/dev/tideline/wire",
-            testClass + "Inputs",
-            "decodesOrRejectsAnyBytes");
+    return inputs(testClass, "decodesOrRejectsAnyBytes");
+  }
+
+  private static Path inputs(String testClass, String method) throws IOException {
+    Path dir = Paths.get("src/test/resources/dev/tideline/wire", testClass + "Inputs", method);
     Files.createDirectories(dir);
     return dir;
   }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tideline.proto.kpl.AggregatedRecord;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * Coverage-guided fuzzing of {@link KplRecords#decode}: any bytes either decode or fail with {@link
@@ -22,6 +24,27 @@ class KplRecordsFuzzTest {
     if (data.length > MAX_INPUT) {
       return;
     }
+    decodesOrRejects(data);
+  }
+
+  /**
+   * The same property past the digest check: the input is the protobuf body, framed with the magic
+   * and its correct MD5, so mutations reach the record checks instead of failing the digest.
+   */
+  @FuzzTest(maxDuration = "60s")
+  void decodesOrRejectsAnyBodyWithItsDigest(byte[] body) throws NoSuchAlgorithmException {
+    if (body.length > MAX_INPUT) {
+      return;
+    }
+    byte[] digest = MessageDigest.getInstance("MD5").digest(body);
+    byte[] data = new byte[KplRecords.OVERHEAD + body.length];
+    System.arraycopy(KplRecords.magic(), 0, data, 0, KplRecords.MAGIC_LENGTH);
+    System.arraycopy(body, 0, data, KplRecords.MAGIC_LENGTH, body.length);
+    System.arraycopy(digest, 0, data, KplRecords.MAGIC_LENGTH + body.length, digest.length);
+    decodesOrRejects(data);
+  }
+
+  private static void decodesOrRejects(byte[] data) {
     AggregatedRecord record;
     try {
       record = KplRecords.decode(data);
