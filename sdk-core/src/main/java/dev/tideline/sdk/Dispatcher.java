@@ -44,9 +44,7 @@ final class Dispatcher {
   private final ShardMapTracker shardMaps;
   private final Runnable drain;
   private final boolean strict;
-  private final int maxInFlight;
-  private final int maxRequestEntries;
-  private final int maxRequestBytes;
+  private final RequestWindow window;
   private final long lingerNanos;
   private final long callTimeoutNanos;
 
@@ -79,21 +77,21 @@ final class Dispatcher {
     this.shardMaps = shardMaps;
     this.drain = drain;
     this.strict = config.ordering == Ordering.STRICT_PER_PARTITION_KEY;
-    this.maxInFlight = config.maxInFlightRequests;
-    this.maxRequestEntries = config.maxRequestEntries;
-    this.maxRequestBytes = config.maxRequestBytes;
+    this.window =
+        new RequestWindow(
+            config.maxRequestBytes, config.maxRequestEntries, config.maxInFlightRequests);
     this.lingerNanos = config.lingerNanos;
     this.callTimeoutNanos = config.callTimeoutNanos;
   }
 
   /** Whether another call may start. */
   boolean mayCall() {
-    return inFlight < maxInFlight;
+    return inFlight < window.inFlight();
   }
 
   /** Sends calls while there is room for them and something is due. */
   void send(long now, boolean flushing) {
-    while (inFlight < maxInFlight && !stopped) {
+    while (inFlight < window.inFlight() && !stopped) {
       if (!sendable(now, flushing)) {
         return;
       }
@@ -153,7 +151,7 @@ final class Dispatcher {
       }
       entries += lane.ready.size();
       bytes += lane.readyBytes;
-      if (entries >= maxRequestEntries || bytes >= maxRequestBytes) {
+      if (entries >= window.entries() || bytes >= window.bytes()) {
         return true;
       }
     }
@@ -184,7 +182,8 @@ final class Dispatcher {
           }
           continue;
         }
-        if (request.size() >= maxRequestEntries || bytes + record.billedSize > maxRequestBytes) {
+        if (!request.isEmpty()
+            && (request.size() >= window.entries() || bytes + record.billedSize > window.bytes())) {
           return request;
         }
         if (lane.bucket != null && !lane.bucket.tryTake(record.billedSize, now)) {
@@ -204,6 +203,7 @@ final class Dispatcher {
 
   private void dispatch(final List<OutRecord> request) {
     inFlight++;
+    final long epoch = window.epoch();
     List<SinkRecord> records = new ArrayList<>(request.size());
     for (OutRecord record : request) {
       record.attempts++;
@@ -231,7 +231,7 @@ final class Dispatcher {
                 answered[0] = true;
                 reporter.logOnce(
                     "call-timeout", "a PutRecords call had no answer within the call timeout");
-                onResult(request, null, new CallTimeout());
+                onResult(request, epoch, null, new CallTimeout());
               }
             },
             callTimeoutNanos);
@@ -244,19 +244,21 @@ final class Dispatcher {
                     if (timeout != null) {
                       timeout.cancel();
                     }
-                    onResult(request, result, failure);
+                    onResult(request, epoch, result, failure);
                   }
                 },
                 0));
   }
 
-  private void onResult(List<OutRecord> request, PutRecordsResult result, Throwable failure) {
+  private void onResult(
+      List<OutRecord> request, long epoch, PutRecordsResult result, Throwable failure) {
     completed(request);
     if (stopped) {
       return;
     }
     long now = clock.nanoTime();
     EntryResult callFailure = callFailure(request, result, failure);
+    adapt(epoch, result, callFailure);
     RetryPolicy.Round round = retry.round(now);
     boolean misrouted = false;
     for (int i = 0; i < request.size(); i++) {
@@ -277,6 +279,45 @@ final class Dispatcher {
       shardMaps.load();
     }
     drain.run();
+  }
+
+  /**
+   * Shrinks the window when the call did not complete (timed out, connection failed: the tracker's
+   * call timeout, or every entry failed with {@link ErrorCodes#TRANSPORT_ERROR}, as sinks answer
+   * such calls), grows it back when it did.
+   */
+  private void adapt(long epoch, PutRecordsResult result, EntryResult callFailure) {
+    if (!didNotComplete(result, callFailure)) {
+      window.completed();
+    } else if (window.lost(epoch)) {
+      metrics.requestWindowShrinks.increment();
+      reporter.logOnce(
+          "request-window",
+          "PutRecords calls are not completing (slow or unreachable endpoint): sending smaller and"
+              + " fewer calls, now at most "
+              + window.bytes()
+              + " bytes and "
+              + window.entries()
+              + " entries per call, "
+              + window.inFlight()
+              + " in flight; they grow back as calls complete");
+    }
+  }
+
+  private static boolean didNotComplete(PutRecordsResult result, EntryResult callFailure) {
+    if (callFailure != null) {
+      return ErrorCodes.TRANSPORT_ERROR.equals(callFailure.errorCode());
+    }
+    List<EntryResult> entries = result.entries();
+    if (entries.isEmpty() || result.failedCount() != entries.size()) {
+      return false;
+    }
+    for (EntryResult entry : entries) {
+      if (!ErrorCodes.TRANSPORT_ERROR.equals(entry.errorCode())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The call is over: frees its slot, and under strict ordering its lanes. */

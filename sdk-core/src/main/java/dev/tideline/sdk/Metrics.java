@@ -38,6 +38,7 @@ final class Metrics {
   final LongAdder listenerErrors = new LongAdder();
   final LongAdder storageProblems = new LongAdder();
   final LongAdder partitionKeyFallbacks = new LongAdder();
+  final LongAdder requestWindowShrinks = new LongAdder();
   final ConcurrentHashMap<String, TypeCounts> byType = new ConcurrentHashMap<>();
 
   // Latency, written by the worker only.

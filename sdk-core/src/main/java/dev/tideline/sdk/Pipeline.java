@@ -390,6 +390,7 @@ final class Pipeline {
         metrics.snapshot(buffer.bytes(), buffer.events(), age, lanes.maxRecordBytes());
     snapshot.storageProblems = metrics.storageProblems.sum();
     snapshot.partitionKeyFallbacks = metrics.partitionKeyFallbacks.sum();
+    snapshot.requestWindowShrinks = metrics.requestWindowShrinks.sum();
     if (buffer instanceof SpoolBuffer) {
       snapshot.spool = ((SpoolBuffer) buffer).metrics();
     }

@@ -40,6 +40,7 @@ public final class TrackerMetrics {
   SpoolMetrics spool;
   long storageProblems;
   long partitionKeyFallbacks;
+  long requestWindowShrinks;
 
   TrackerMetrics(
       long eventsAccepted,
@@ -217,6 +218,14 @@ public final class TrackerMetrics {
    */
   public long partitionKeyFallbacks() {
     return partitionKeyFallbacks;
+  }
+
+  /**
+   * How many times PutRecords calls that did not complete (timed out, connection failed) made the
+   * tracker halve the size and number of its calls; they grow back as calls complete (logged once).
+   */
+  public long requestWindowShrinks() {
+    return requestWindowShrinks;
   }
 
   /** Exceptions thrown by the listener (swallowed). */

@@ -29,6 +29,12 @@ public final class Fault {
     HTTP_500,
     /** Forwarded, then answered only after a delay longer than the client's timeout. */
     DELAY_AFTER_FORWARDING,
+    /**
+     * Forwarded, then answered once a link of limited bandwidth, shared by all such calls in
+     * arrival order, has carried the request: the answer's delay grows with the call's size and
+     * with the bytes of the calls ahead of it, as at a loaded endpoint.
+     */
+    SLOW_LINK_AFTER_FORWARDING,
     /** Forwarded, then answered once the test releases the latch (at most after a minute). */
     HOLD_AFTER_FORWARDING,
     /** Part of the body read, then the connection closed; nothing forwarded. */
@@ -112,6 +118,23 @@ public final class Fault {
   }
 
   /**
+   * Forward the call, so its entries are stored, and answer once the proxy's shared link of this
+   * bandwidth has carried the request body after the calls ahead of it: large calls, and many at
+   * once, are answered late (after the client's timeout, so the client's retry stores duplicates);
+   * small calls, one at a time, in time.
+   */
+  public static Fault slowLink(long bytesPerSecond) {
+    if (bytesPerSecond <= 0) {
+      throw new IllegalArgumentException("bytesPerSecond must be positive, was " + bytesPerSecond);
+    }
+    return new Fault(
+        Kind.SLOW_LINK_AFTER_FORWARDING,
+        i -> null,
+        Duration.ofNanos(1_000_000_000L / bytesPerSecond),
+        "slow link at " + bytesPerSecond + " bytes/s");
+  }
+
+  /**
    * Forward the call and hold the answer until the latch is released: the call stays in flight for
    * as long as the test needs, without timing.
    */
@@ -140,7 +163,10 @@ public final class Fault {
     return kind == Kind.FAIL_ENTRIES ? entryErrors.apply(index) : null;
   }
 
-  /** The delay of a {@link Kind#DELAY_AFTER_FORWARDING} fault. */
+  /**
+   * The delay of a {@link Kind#DELAY_AFTER_FORWARDING} fault; for a {@link
+   * Kind#SLOW_LINK_AFTER_FORWARDING} fault, the time the link takes per byte.
+   */
   public Duration delay() {
     return delay;
   }
@@ -155,7 +181,9 @@ public final class Fault {
    * answer (so a retry duplicates them).
    */
   public boolean mayDuplicate() {
-    return kind == Kind.DELAY_AFTER_FORWARDING || kind == Kind.RESET_AFTER_FORWARDING;
+    return kind == Kind.DELAY_AFTER_FORWARDING
+        || kind == Kind.SLOW_LINK_AFTER_FORWARDING
+        || kind == Kind.RESET_AFTER_FORWARDING;
   }
 
   @Override

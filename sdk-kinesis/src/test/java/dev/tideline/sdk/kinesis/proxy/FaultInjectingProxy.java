@@ -86,6 +86,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
   private final Deque<Fault> script = new ArrayDeque<>();
   private IntFunction<Fault> otherwise = index -> Fault.none();
   private final List<PutRecordsCall> calls = new ArrayList<>();
+  private long linkFreeAtNanos = System.nanoTime();
 
   private FaultInjectingProxy(URI target) throws IOException {
     this.target = target;
@@ -244,6 +245,15 @@ public final class FaultInjectingProxy implements AutoCloseable {
         Thread.sleep(fault.delay().toMillis());
         answerForwarded(exchange, index, late, mapper);
         break;
+      case SLOW_LINK_AFTER_FORWARDING:
+        long doneAt = carry(body.length, fault.delay().toNanos());
+        HttpResponse<byte[]> carried = forward(exchange, body);
+        long wait = doneAt - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        answerForwarded(exchange, index, carried, mapper);
+        break;
       case HOLD_AFTER_FORWARDING:
         HttpResponse<byte[]> held = forward(exchange, body);
         fault.release().await(1, TimeUnit.MINUTES);
@@ -258,6 +268,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
       default:
         throw new IllegalStateException("unknown fault " + fault);
     }
+  }
+
+  /** Queues a body on the shared slow link; returns when the link will have carried it. */
+  private synchronized long carry(int bytes, long nanosPerByte) {
+    long start = Math.max(System.nanoTime(), linkFreeAtNanos);
+    linkFreeAtNanos = start + bytes * nanosPerByte;
+    return linkFreeAtNanos;
   }
 
   private void failEntries(
