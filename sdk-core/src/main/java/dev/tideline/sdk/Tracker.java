@@ -1,6 +1,7 @@
 package dev.tideline.sdk;
 
 import dev.tideline.proto.v1.Context;
+import dev.tideline.schema.Runtimes;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,8 +30,14 @@ public final class Tracker {
     pipeline.start();
   }
 
-  /** A builder; {@code streamName} and {@code sink} are required. */
+  /**
+   * A builder; {@code streamName} and {@code sink} are required.
+   *
+   * @throws IllegalStateException if no protobuf runtime is on the classpath, naming the dependency
+   *     to add
+   */
   public static TrackerBuilder builder() {
+    Runtimes.requireProtobuf("Tideline's Tracker");
     return new TrackerBuilder();
   }
 

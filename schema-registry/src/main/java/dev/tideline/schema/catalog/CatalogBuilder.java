@@ -17,6 +17,7 @@ import dev.tideline.proto.v1.FieldRules;
 import dev.tideline.proto.v1.FieldSpec;
 import dev.tideline.proto.v1.SchemaFormat;
 import dev.tideline.schema.ProtoSchemas;
+import dev.tideline.schema.Runtimes;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -120,6 +121,7 @@ public final class CatalogBuilder {
    * @throws IllegalArgumentException if it does not parse or is not a record
    */
   public CatalogBuilder addAvroSchema(String json) {
+    Runtimes.requireAvro("An Avro schema in the catalog");
     current.add(AvroEntries.entry(json));
     return this;
   }
@@ -132,6 +134,7 @@ public final class CatalogBuilder {
     }
     Arrays.sort(files);
     for (File file : files) {
+      Runtimes.requireAvro("The Avro schema " + file);
       try {
         addAvroSchema(new String(read(file), "UTF-8"));
       } catch (IllegalArgumentException e) {
