@@ -5,10 +5,12 @@ import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.utils.AttributeMap;
 
 /** Kinesis clients for the local server, directly or through a proxy, as users would build them. */
 final class Clients {
@@ -34,6 +36,28 @@ final class Clients {
                 .readTimeout(Duration.ofMinutes(3))
                 .writeTimeout(Duration.ofMinutes(3)))
         .overrideConfiguration(configuration)
+        .build();
+  }
+
+  /**
+   * An async client that trusts any server certificate, for the local server's self-signed TLS
+   * endpoint. Test code only: production clients keep the AWS SDK's certificate checks.
+   */
+  static KinesisAsyncClient asyncTrustingAnyCertificate(LocalKinesisServer server, URI endpoint) {
+    return KinesisAsyncClient.builder()
+        .endpointOverride(endpoint)
+        .region(LocalKinesisServer.REGION)
+        .credentialsProvider(server.credentials())
+        .httpClient(
+            NettyNioAsyncHttpClient.builder()
+                .protocol(Protocol.HTTP1_1)
+                .readTimeout(Duration.ofMinutes(3))
+                .writeTimeout(Duration.ofMinutes(3))
+                .buildWithDefaults(
+                    AttributeMap.builder()
+                        .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true)
+                        .build()))
+        .overrideConfiguration(KinesisSink.recommendedClientConfiguration())
         .build();
   }
 
