@@ -444,9 +444,12 @@ public final class TrackerBuilder {
     return this;
   }
 
-  /** The source of time. Default {@link Clock#system()}. */
+  /**
+   * The source of time. Default {@link Clock#system()}. Its monotonic time is used as if it never
+   * went back: a step back counts as no time passing, so no deadline moves by it.
+   */
   public TrackerBuilder clock(Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.clock = SteadyClock.of(Objects.requireNonNull(clock, "clock"));
     return this;
   }
 

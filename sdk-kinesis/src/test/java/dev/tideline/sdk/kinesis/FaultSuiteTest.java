@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -401,11 +400,6 @@ class FaultSuiteTest {
   }
 
   @Test
-  @Disabled(
-      "bug: after Clock.nanoTime() steps back by J, every record waiting to retry waits J more"
-          + " (Dispatcher skips a record while now < record.notBeforeNanos, and Lanes.nextDueNanos"
-          + " schedules the wake-up at that absolute time), so a 1 h step back stalls retries for"
-          + " 1 h; no wait is bounded by the retry maximum")
   void aBackwardJumpOfTheMonotonicClockDoesNotStallRetries(
       LocalKinesisStream stream, LocalKinesisServer server) {
     FaultInjectingProxy proxy = proxy(server);
