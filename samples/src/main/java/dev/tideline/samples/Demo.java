@@ -31,8 +31,9 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  * through the SDK (KPL-aggregated records, batched PutRecords), then the validator reads the stream
  * back, checks every event against its schema, and writes console, JSON and HTML reports.
  *
- * <p>Run it with {@code ./mvnw -B -q -Pdemo -DskipTests package}; reports land in {@code
- * samples/target/demo-report.html} and {@code .json} (the folder is the first argument).
+ * <p>Run it with {@code ./demo.sh} ({@code ./mvnw -B -q -Pdemo -DskipTests package -pl samples
+ * -am}); reports land in {@code samples/target/demo-report.html} and {@code .json} (the folder is
+ * the first argument).
  */
 public final class Demo {
   static final String STREAM = "tideline-demo";
@@ -53,7 +54,6 @@ public final class Demo {
   /** Runs the demo against a server, writes the reports into {@code reportDir}, returns them. */
   static ValidationReport run(LocalKinesisServer server, Path reportDir, PrintStream out)
       throws IOException, InterruptedException {
-    out.println("Tideline demo");
     out.println("  local Kinesis (kinesis-mock) on " + server.httpEndpoint());
     LocalKinesisStream stream = server.createStream(STREAM + "-" + System.nanoTime(), 2);
     out.println("  stream " + stream.name() + ", " + stream.shardCount() + " shards");
@@ -75,6 +75,9 @@ public final class Demo {
                     .setHost("checkout-1")
                     .build())
             .build();
+    out.printf(
+        "  logging %,d events (%d payments break the currency rule on purpose) through the SDK%n",
+        EVENTS, INVALID_PAYMENTS);
     long started = System.nanoTime();
     for (int i = 0; i < EVENTS; i++) {
       tracker.log(event(i));
@@ -94,7 +97,11 @@ public final class Demo {
         metrics.putRecordsCalls(),
         metrics.eventsPerRecord(),
         millis);
+    out.println(
+        "  (one event more than logged: at close the SDK sends a ProducerAudit record saying how many"
+            + " events it sent, which the validator reconciles against what arrived)");
 
+    out.println("  reading the stream back and validating every event...");
     SchemaRegistry registry = SchemaRegistry.fromClasspath();
     Validator validator = Validator.builder(registry).build();
     Tally tally = Tally.create();
@@ -117,7 +124,10 @@ public final class Demo {
     Path json = reportDir.resolve("demo-report.json");
     Files.write(html, Reports.html(report).getBytes(StandardCharsets.UTF_8));
     Files.write(json, Reports.json(report).getBytes(StandardCharsets.UTF_8));
-    out.println("Reports: " + html.toAbsolutePath() + " and " + json.getFileName());
+    out.println("Open " + html.toAbsolutePath() + " in a browser for the full report");
+    out.println(
+        "(counts per event type and hour, invalid events and why, lateness, duplicates, gaps);");
+    out.println(json.toAbsolutePath() + " is the same report for tools.");
     server.deleteStream(stream.name());
     return report;
   }

@@ -39,6 +39,7 @@ class DemoTest {
     assertThat(Files.readString(reports.resolve("demo-report.html"))).contains("<svg");
     assertThat(out.toString(StandardCharsets.UTF_8))
         .containsPattern("SDK: 20,00\\d events logged, 20,00\\d sent")
-        .contains("Reports: ");
+        .contains("ProducerAudit record")
+        .containsPattern("Open .*demo-report\\.html in a browser");
   }
 }
