@@ -6,6 +6,7 @@ import com.google.protobuf.MessageLite;
 import dev.tideline.proto.v1.CatalogEntry;
 import dev.tideline.proto.v1.Context;
 import dev.tideline.proto.v1.Envelope;
+import dev.tideline.proto.v1.SchemaFormat;
 import dev.tideline.schema.SchemaRegistry;
 import java.io.IOException;
 import java.util.List;
@@ -28,12 +29,15 @@ final class EnvelopeWriter {
     final CatalogEntry entry; // null: unknown schema, or chosen per event by the encoder
     final byte[] prefix; // fields 2, 3, 4
     final EventEncoder<Object> encoder; // null for protobuf messages
+    final PiiPlan pii; // null: the policy changes nothing in this type
 
-    EventType(String name, CatalogEntry entry, byte[] prefix, EventEncoder<Object> encoder) {
+    EventType(
+        String name, CatalogEntry entry, byte[] prefix, EventEncoder<Object> encoder, PiiPlan pii) {
       this.name = name;
       this.entry = entry;
       this.prefix = prefix;
       this.encoder = encoder;
+      this.pii = pii;
     }
   }
 
@@ -45,12 +49,17 @@ final class EnvelopeWriter {
     String detail;
     long idHigh;
     long idLow;
+    boolean illFormedStrings; // protobuf wrote '?' for a lone surrogate in a string
+    final PiiPlan.Counts pii = new PiiPlan.Counts();
   }
 
   private final SchemaRegistry registry;
   private final List<EventEncoder<?>> encoders;
   private final ConcurrentHashMap<Class<?>, EventType> types = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, byte[]> prefixesById = new ConcurrentHashMap<>();
+  private final PiiPolicy piiPolicy;
+  // The policy's plans for schemas of encoded events (chosen per event), PiiPlan.NONE for none.
+  private final ConcurrentHashMap<Long, PiiPlan> piiPlansById = new ConcurrentHashMap<>();
   private final ByteString producerId;
   private final Map<String, String> attributes;
   private volatile Context context;
@@ -61,8 +70,10 @@ final class EnvelopeWriter {
       List<EventEncoder<?>> encoders,
       byte[] producerId,
       Context context,
-      Map<String, String> attributes) {
+      Map<String, String> attributes,
+      PiiPolicy piiPolicy) {
     this.registry = registry;
+    this.piiPolicy = piiPolicy;
     this.encoders = encoders;
     this.producerId = ByteString.copyFrom(producerId);
     this.attributes = attributes;
@@ -108,18 +119,36 @@ final class EnvelopeWriter {
     }
     EventType created;
     if (encoder != null) {
-      created = new EventType(type.getName(), null, null, encoder);
+      created = new EventType(type.getName(), null, null, encoder, null);
     } else if (MessageLite.class.isAssignableFrom(type)) {
       CatalogEntry entry = registry.forClass(type);
       created =
           entry == null
-              ? new EventType(type.getName(), null, null, null)
-              : new EventType(entry.getEventType(), entry, prefix(entry), null);
+              ? new EventType(type.getName(), null, null, null, null)
+              : new EventType(
+                  entry.getEventType(),
+                  entry,
+                  prefix(entry),
+                  null,
+                  PiiPlan.compile(entry, piiPolicy));
     } else {
-      created = new EventType(type.getName(), null, null, null);
+      created = new EventType(type.getName(), null, null, null, null);
     }
     EventType raced = types.putIfAbsent(type, created);
     return raced == null ? created : raced;
+  }
+
+  /** The policy's plan for the schema of an encoded event, or null; compiled once per schema. */
+  private PiiPlan planOf(CatalogEntry entry) {
+    PiiPlan plan = piiPlansById.get(entry.getSchemaId());
+    if (plan == null) {
+      plan = PiiPlan.compile(entry, piiPolicy);
+      if (plan == null) {
+        plan = PiiPlan.NONE;
+      }
+      piiPlansById.put(entry.getSchemaId(), plan);
+    }
+    return plan == PiiPlan.NONE ? null : plan;
   }
 
   /** Encodes an event's envelope body; never throws for a bad event. */
@@ -127,6 +156,9 @@ final class EnvelopeWriter {
     out.body = null;
     out.refusal = null;
     out.detail = null;
+    out.illFormedStrings = false;
+    out.pii.hashed = 0;
+    out.pii.dropped = 0;
     EventType type = typeOf(event.getClass());
     out.eventType = type.name;
     byte[] prefix = type.prefix;
@@ -178,6 +210,36 @@ final class EnvelopeWriter {
             "encoder " + type.encoder.getClass().getName() + " returned null for " + out.eventType;
         return;
       }
+      PiiPlan plan = planOf(entry);
+      if (plan != null) {
+        if (entry.getFormat() != SchemaFormat.PROTOBUF) {
+          out.refusal = LogOutcome.ENCODING_FAILED;
+          out.detail =
+              "the PII policy hashes or drops fields of "
+                  + out.eventType
+                  + ", and the tracker applies it to protobuf payloads only, not to "
+                  + entry.getFormat()
+                  + "; the event is refused rather than sent in clear text"
+                  + " (log it as protobuf, or KEEP its classes)";
+          return;
+        }
+        payload = applyPolicy(plan, payload, out);
+        if (payload == null) {
+          return;
+        }
+      }
+      payloadSize = payload.length;
+    } else if (type.entry != null && type.pii != null) {
+      IllFormedStrings.Mark mark = IllFormedStrings.enter();
+      try {
+        payload = ((MessageLite) event).toByteArray();
+      } finally {
+        out.illFormedStrings = IllFormedStrings.exit(mark);
+      }
+      payload = applyPolicy(type.pii, payload, out);
+      if (payload == null) {
+        return;
+      }
       payloadSize = payload.length;
     } else if (type.entry != null) {
       message = (MessageLite) event;
@@ -227,7 +289,14 @@ final class EnvelopeWriter {
         coded.writeTag(10, 2);
         coded.writeUInt32NoTag(payloadSize);
         if (message != null) {
-          message.writeTo(coded);
+          // Protobuf writes '?' for a lone surrogate: noticed and counted, its warning kept out
+          // of the log (docs/decisions/0105-ill-formed-strings.md).
+          IllFormedStrings.Mark mark = IllFormedStrings.enter();
+          try {
+            message.writeTo(coded);
+          } finally {
+            out.illFormedStrings = IllFormedStrings.exit(mark);
+          }
         } else {
           coded.writeRawBytes(payload);
         }
@@ -242,6 +311,17 @@ final class EnvelopeWriter {
     out.body = body;
     out.idHigh = idHigh;
     out.idLow = idLow;
+  }
+
+  /** The payload with the policy applied, or null with the refusal set. */
+  private static byte[] applyPolicy(PiiPlan plan, byte[] payload, Encoded out) {
+    try {
+      return plan.apply(payload, out.pii);
+    } catch (IOException | RuntimeException e) {
+      out.refusal = LogOutcome.ENCODING_FAILED;
+      out.detail = "applying the PII policy to " + out.eventType + " failed: " + e;
+      return null;
+    }
   }
 
   private static void putLong(byte[] out, int at, long value) {

@@ -39,6 +39,9 @@ final class Metrics {
   final LongAdder storageProblems = new LongAdder();
   final LongAdder partitionKeyFallbacks = new LongAdder();
   final LongAdder requestWindowShrinks = new LongAdder();
+  final LongAdder eventsWithIllFormedStrings = new LongAdder();
+  final LongAdder piiValuesHashed = new LongAdder();
+  final LongAdder piiValuesDropped = new LongAdder();
   final ConcurrentHashMap<String, TypeCounts> byType = new ConcurrentHashMap<>();
 
   // Latency, written by the worker only.

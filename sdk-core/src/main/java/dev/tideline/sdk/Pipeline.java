@@ -128,7 +128,16 @@ final class Pipeline {
             new ArrayList<>(config.encoders),
             producerId,
             config.context,
-            new LinkedHashMap<>(config.attributes));
+            new LinkedHashMap<>(config.attributes),
+            config.piiPolicy);
+    String unfiltered = IllFormedStrings.install();
+    if (unfiltered != null) {
+      reporter.logOnce(
+          "ill-formed-filter",
+          unfiltered
+              + "; protobuf's warning about strings with a lone surrogate is not suppressed,"
+              + " and such events are not counted");
+    }
     this.buffer =
         spool != null
             ? spool
@@ -310,6 +319,15 @@ final class Pipeline {
     metrics.accepted.increment();
     metrics.bytesAccepted.add(prepared.body.length);
     metrics.type(prepared.eventType).accepted.increment();
+    if (encoded.illFormedStrings) {
+      reporter.illFormedStrings(prepared.eventType);
+    }
+    if (encoded.pii.hashed > 0) {
+      metrics.piiValuesHashed.add(encoded.pii.hashed);
+    }
+    if (encoded.pii.dropped > 0) {
+      metrics.piiValuesDropped.add(encoded.pii.dropped);
+    }
     scheduleDrain();
     return LogOutcome.ACCEPTED;
   }
@@ -391,6 +409,9 @@ final class Pipeline {
     snapshot.storageProblems = metrics.storageProblems.sum();
     snapshot.partitionKeyFallbacks = metrics.partitionKeyFallbacks.sum();
     snapshot.requestWindowShrinks = metrics.requestWindowShrinks.sum();
+    snapshot.eventsWithIllFormedStrings = metrics.eventsWithIllFormedStrings.sum();
+    snapshot.piiValuesHashed = metrics.piiValuesHashed.sum();
+    snapshot.piiValuesDropped = metrics.piiValuesDropped.sum();
     if (buffer instanceof SpoolBuffer) {
       snapshot.spool = ((SpoolBuffer) buffer).metrics();
     }

@@ -88,7 +88,6 @@ final class Reporter {
     }
   }
 
-  /** Logs the message at WARNING the first time its cause is seen. */
   /** Counts and reports trouble with the spool's disk; logged and told once per cause. */
   void storageProblem(String cause, String message) {
     metrics.storageProblems.increment();
@@ -104,6 +103,30 @@ final class Reporter {
     }
   }
 
+  /**
+   * Counts an accepted event that protobuf sent with {@code ?} for a lone surrogate; logged and
+   * told once per event type.
+   */
+  void illFormedStrings(String eventType) {
+    metrics.eventsWithIllFormedStrings.increment();
+    if (loggedCauses.size() < MAX_LOGGED_CAUSES && loggedCauses.add("ill-formed " + eventType)) {
+      String detail =
+          eventType
+              + " has a string with a lone UTF-16 surrogate (not valid Unicode, such as an emoji"
+              + " cut in half); protobuf sends '?' in its place. The event is sent; such events are"
+              + " counted in TrackerMetrics.eventsWithIllFormedStrings";
+      LOG.warning("[tideline " + streamName + "] " + detail + " (logged once per event type)");
+      if (listener != NoopListener.INSTANCE) {
+        try {
+          listener.onIllFormedStrings(eventType, detail);
+        } catch (RuntimeException e) {
+          listenerFailed(e);
+        }
+      }
+    }
+  }
+
+  /** Logs the message at WARNING the first time its cause is seen. */
   void logOnce(String cause, String message) {
     if (loggedCauses.size() < MAX_LOGGED_CAUSES && loggedCauses.add(cause)) {
       LOG.warning("[tideline " + streamName + "] " + message + " (logged once)");

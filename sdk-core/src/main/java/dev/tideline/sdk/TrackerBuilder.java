@@ -126,6 +126,7 @@ public final class TrackerBuilder {
   long shutdownHookTimeoutNanos = -1; // -1: no hook
   boolean closeSink = true;
   SpoolConfig spool;
+  PiiPolicy piiPolicy = PiiPolicy.keepAll();
 
   TrackerBuilder() {}
 
@@ -243,6 +244,16 @@ public final class TrackerBuilder {
     Objects.requireNonNull(key, "attribute key");
     Objects.requireNonNull(value, "attribute value");
     attributes.put(key, value);
+    return this;
+  }
+
+  /**
+   * What to do with fields that schemas tag as personal data: keep, hash or drop them per class,
+   * before events leave the process. Default: {@link PiiPolicy#keepAll()}, every value sent as
+   * logged (docs/decisions/0106-pii-policy.md says why).
+   */
+  public TrackerBuilder piiPolicy(PiiPolicy piiPolicy) {
+    this.piiPolicy = Objects.requireNonNull(piiPolicy, "piiPolicy");
     return this;
   }
 

@@ -49,6 +49,17 @@ public interface TrackerListener {
    */
   default void onStorageProblem(String detail) {}
 
+  /**
+   * An accepted event of this type had a string with a lone UTF-16 surrogate, which protobuf sends
+   * as {@code ?}: the event was sent, the string altered. Once per event type, not per event, from
+   * the logging thread; every such event is counted in {@link
+   * TrackerMetrics#eventsWithIllFormedStrings()}.
+   *
+   * @param eventType the event's type
+   * @param detail what happened and what the tracker did
+   */
+  default void onIllFormedStrings(String eventType, String detail) {}
+
   /** A listener that ignores everything. */
   static TrackerListener noop() {
     return NoopListener.INSTANCE;

@@ -41,6 +41,9 @@ public final class TrackerMetrics {
   long storageProblems;
   long partitionKeyFallbacks;
   long requestWindowShrinks;
+  long eventsWithIllFormedStrings;
+  long piiValuesHashed;
+  long piiValuesDropped;
 
   TrackerMetrics(
       long eventsAccepted,
@@ -226,6 +229,34 @@ public final class TrackerMetrics {
    */
   public long requestWindowShrinks() {
     return requestWindowShrinks;
+  }
+
+  /**
+   * Accepted events with at least one string holding a lone UTF-16 surrogate (half of a character
+   * outside the Basic Multilingual Plane, such as an emoji cut in two): protobuf cannot encode it
+   * as UTF-8 and sends {@code ?} in its place. The event is sent, not refused; see {@link
+   * TrackerListener#onIllFormedStrings} and docs/decisions/0105-ill-formed-strings.md.
+   */
+  public long eventsWithIllFormedStrings() {
+    return eventsWithIllFormedStrings;
+  }
+
+  /**
+   * String values of accepted events that the {@link PiiPolicy} replaced by their keyed hash
+   * ({@link PiiPolicy.Action#HASH}).
+   */
+  public long piiValuesHashed() {
+    return piiValuesHashed;
+  }
+
+  /**
+   * Field values of accepted events that the {@link PiiPolicy} cleared ({@link
+   * PiiPolicy.Action#DROP}, and {@link PiiPolicy.Action#HASH} of a field that is not a string); a
+   * repeated field counts once per occurrence on the wire.
+   */
+  public long piiValuesDropped() {
+    return piiValuesDropped;
+>>>>>>> wt-pii
   }
 
   /** Exceptions thrown by the listener (swallowed). */

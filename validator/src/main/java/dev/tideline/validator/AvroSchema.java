@@ -3,6 +3,7 @@ package dev.tideline.validator;
 import com.google.protobuf.ByteString;
 import dev.tideline.proto.v1.CatalogEntry;
 import dev.tideline.proto.v1.FieldSpec;
+import dev.tideline.proto.v1.PiiClass;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -41,7 +43,7 @@ final class AvroSchema extends CompiledSchema {
     }
   }
 
-  AvroSchema(CatalogEntry entry) {
+  AvroSchema(CatalogEntry entry, Set<PiiClass> notInClear) {
     super(entry);
     this.schema = new Schema.Parser().parse(entry.getAvroSchema());
     if (schema.getType() != Schema.Type.RECORD) {
@@ -50,7 +52,7 @@ final class AvroSchema extends CompiledSchema {
     this.reader = new GenericDatumReader<>(schema);
     this.noCardNumbers = entry.getMeta().getNoCardNumbers();
     for (FieldSpec spec : entry.getFieldsList()) {
-      FieldCheck check = FieldCheck.compile(spec);
+      FieldCheck check = FieldCheck.compile(spec, notInClear);
       String[] steps = spec.getPath().replace("[]", "").split("\\.");
       if (check != null) {
         rules.add(new Rule(steps, check, spec.getRepeated()));

@@ -2,8 +2,11 @@ package dev.tideline.validator;
 
 import com.google.protobuf.ByteString;
 import dev.tideline.proto.v1.CatalogEntry;
+import dev.tideline.proto.v1.PiiClass;
 import dev.tideline.proto.v1.SchemaFormat;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A catalog entry made ready to decode and check payloads: descriptors built or the Avro schema
@@ -17,11 +20,19 @@ abstract class CompiledSchema {
   }
 
   static CompiledSchema compile(CatalogEntry entry) {
+    return compile(entry, Collections.<PiiClass>emptySet());
+  }
+
+  /**
+   * Compiles an entry whose fields of the given PII classes must not arrive in clear text ({@link
+   * Validator.Builder#forbidClearPii}).
+   */
+  static CompiledSchema compile(CatalogEntry entry, Set<PiiClass> notInClear) {
     try {
       if (entry.getFormat() == SchemaFormat.AVRO) {
-        return new AvroSchema(entry);
+        return new AvroSchema(entry, notInClear);
       }
-      return new ProtoSchema(entry);
+      return new ProtoSchema(entry, notInClear);
     } catch (RuntimeException e) {
       return new Unusable(entry, e.getMessage() == null ? e.toString() : e.getMessage());
     }

@@ -4,9 +4,11 @@ import com.google.protobuf.ByteString;
 import dev.tideline.proto.v1.FieldRules;
 import dev.tideline.proto.v1.FieldSpec;
 import dev.tideline.proto.v1.PiiClass;
+import dev.tideline.schema.HashedPii;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +18,8 @@ import java.util.regex.PatternSyntaxException;
 /**
  * The rules of one field, compiled once per schema: patterns are compiled, sets built. Checks
  * values already normalized by the format's reader: strings (enum values as their names), numbers,
- * byte strings, lists for repeated fields and maps.
+ * byte strings, lists for repeated fields and maps. A field of a PII class that must not arrive in
+ * clear text is checked here too: any value present that is not in the {@link HashedPii} form.
  */
 final class FieldCheck {
   final String path;
@@ -30,8 +33,9 @@ final class FieldCheck {
   private final Integer maxLen;
   private final Integer minItems;
   private final Integer maxItems;
+  private final PiiClass forbiddenInClear; // null: clear text allowed
 
-  private FieldCheck(FieldSpec spec) {
+  private FieldCheck(FieldSpec spec, boolean forbidClear) {
     FieldRules rules = spec.getRules();
     this.path = spec.getPath();
     this.sensitive = isSensitive(spec);
@@ -53,14 +57,30 @@ final class FieldCheck {
     this.maxLen = rules.hasMaxLen() ? rules.getMaxLen() : null;
     this.minItems = rules.hasMinItems() ? rules.getMinItems() : null;
     this.maxItems = rules.hasMaxItems() ? rules.getMaxItems() : null;
+    this.forbiddenInClear = forbidClear ? spec.getMeta().getPii() : null;
   }
 
   /** The compiled rules of a field, or null when it declares none. */
   static FieldCheck compile(FieldSpec spec) {
-    if (!spec.hasRules() || spec.getRules().equals(FieldRules.getDefaultInstance())) {
+    return compile(spec, Collections.<PiiClass>emptySet());
+  }
+
+  /**
+   * The compiled rules of a field, and whether it breaks a ban on clear text for its PII class;
+   * null when it declares no rule and is under no ban.
+   */
+  static FieldCheck compile(FieldSpec spec, Set<PiiClass> notInClear) {
+    boolean forbidClear = notInClear.contains(spec.getMeta().getPii());
+    if (!forbidClear
+        && (!spec.hasRules() || spec.getRules().equals(FieldRules.getDefaultInstance()))) {
       return null;
     }
-    return new FieldCheck(spec);
+    return new FieldCheck(spec, forbidClear);
+  }
+
+  /** Whether values of this field must not arrive in clear text. */
+  boolean forbidsClearText() {
+    return forbiddenInClear != null;
   }
 
   static boolean isSensitive(FieldSpec spec) {
@@ -77,6 +97,29 @@ final class FieldCheck {
       return;
     }
     checkValue(at, value, out);
+    checkNotInClear(at, value, out);
+  }
+
+  /**
+   * A value present in a field whose class must not arrive in clear text: a non-empty string not in
+   * the hashed form, or any other value (only strings can be hashed; the rest must be dropped). The
+   * violation never carries the value.
+   */
+  private void checkNotInClear(String at, Object value, List<Violation> out) {
+    if (forbiddenInClear == null) {
+      return;
+    }
+    if (value instanceof String) {
+      String text = (String) value;
+      if (text.isEmpty() || HashedPii.isHashed(text)) {
+        return;
+      }
+    } else if (value instanceof ByteString && ((ByteString) value).isEmpty()) {
+      return;
+    } else if (value instanceof ByteBuffer && !((ByteBuffer) value).hasRemaining()) {
+      return;
+    }
+    out.add(Violation.piiInClear(at, forbiddenInClear, value instanceof String));
   }
 
   /** Checks the default value of a field without presence: required, else the value's bounds. */
@@ -99,6 +142,13 @@ final class FieldCheck {
     }
     if (maxItems != null && size > maxItems) {
       out.add(Violation.rule("max_items", at, "<= " + maxItems, Integer.toString(size), false));
+    }
+    if (forbiddenInClear != null) {
+      int i = 0;
+      for (Object value : values) {
+        checkNotInClear(at + "[" + i + "]", value, out);
+        i++;
+      }
     }
     if (map || !hasValueRules()) {
       return;
@@ -128,6 +178,9 @@ final class FieldCheck {
       return;
     }
     int bytes = utf8.size();
+    if (isHashedPersonalValue(bytes, utf8)) {
+      return;
+    }
     // A code point takes 1 to 4 bytes, so the byte count bounds the length without counting.
     if ((minLen == null || (bytes + 3) / 4 >= minLen) && (maxLen == null || bytes <= maxLen)) {
       return;
@@ -150,9 +203,26 @@ final class FieldCheck {
         || maxLen != null;
   }
 
+  /**
+   * Whether a personal field holds the SDK's hash of its value: the rules describe the clear value
+   * (a length, a pattern), which its hash cannot be judged by, so they do not apply to it.
+   */
+  private boolean isHashedPersonalValue(String text) {
+    return sensitive && HashedPii.isHashed(text);
+  }
+
+  private boolean isHashedPersonalValue(int utf8Bytes, ByteString utf8) {
+    return sensitive
+        && utf8Bytes == HashedPii.PREFIX.length() + HashedPii.DIGEST_HEX_DIGITS
+        && HashedPii.isHashed(utf8.toStringUtf8());
+  }
+
   private void checkValue(String at, Object value, List<Violation> out) {
     if (value instanceof String) {
       String text = (String) value;
+      if (isHashedPersonalValue(text)) {
+        return;
+      }
       if (pattern != null && !pattern.matcher(text).matches()) {
         out.add(Violation.rule("pattern", at, pattern.pattern(), text, sensitive));
       }

@@ -13,10 +13,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.tideline.proto.v1.CatalogEntry;
 import dev.tideline.proto.v1.FieldSpec;
+import dev.tideline.proto.v1.PiiClass;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** A protobuf catalog entry: FileDescriptors built from its descriptor set, rules compiled. */
 final class ProtoSchema extends CompiledSchema {
@@ -39,12 +41,14 @@ final class ProtoSchema extends CompiledSchema {
     }
   }
 
-  ProtoSchema(CatalogEntry entry) {
+  ProtoSchema(CatalogEntry entry, Set<PiiClass> notInClear) {
     super(entry);
     this.descriptor = build(entry);
     this.noCardNumbers = entry.getMeta().getNoCardNumbers();
+    boolean clearTextBanned = false;
     for (FieldSpec spec : entry.getFieldsList()) {
-      FieldCheck check = FieldCheck.compile(spec);
+      FieldCheck check = FieldCheck.compile(spec, notInClear);
+      clearTextBanned |= check != null && check.forbidsClearText();
       boolean sensitive = FieldCheck.isSensitive(spec);
       if (check == null && !sensitive) {
         continue;
@@ -57,7 +61,8 @@ final class ProtoSchema extends CompiledSchema {
         sensitivePaths.add(steps);
       }
     }
-    this.wireCheck = WireCheck.compile(descriptor, rules, noCardNumbers);
+    // The wire check proves rules only; a ban on clear text takes the decoding path.
+    this.wireCheck = clearTextBanned ? null : WireCheck.compile(descriptor, rules, noCardNumbers);
   }
 
   /** The event's message type. */

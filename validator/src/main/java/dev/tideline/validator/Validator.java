@@ -10,6 +10,7 @@ import dev.tideline.proto.kpl.AggregatedRecord;
 import dev.tideline.proto.kpl.Record;
 import dev.tideline.proto.v1.CatalogEntry;
 import dev.tideline.proto.v1.Envelope;
+import dev.tideline.proto.v1.PiiClass;
 import dev.tideline.proto.v1.SchemaFormat;
 import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.wire.Envelopes;
@@ -20,10 +21,13 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Splits Kinesis records into events and judges each one: deaggregation (KPL format, checksum
@@ -54,19 +58,22 @@ public final class Validator {
   private final long clockSkewToleranceMicros;
   private final LoadingCache<Long, CompiledSchema> schemas;
   private final boolean fromWire;
+  private final Set<PiiClass> forbiddenInClear;
 
   private Validator(Builder builder) {
     this.registry = builder.registry;
     this.clockSkewTolerance = builder.clockSkewTolerance;
     this.clockSkewToleranceMicros = micros(builder.clockSkewTolerance);
     this.fromWire = builder.fromWire;
+    this.forbiddenInClear = Collections.unmodifiableSet(EnumSet.copyOf(builder.forbiddenInClear));
+    final Set<PiiClass> notInClear = forbiddenInClear;
     this.schemas =
         Caffeine.newBuilder()
             .maximumSize(builder.schemaCacheSize)
             .build(
                 id -> {
                   CatalogEntry entry = registry.byId(id);
-                  return entry == null ? null : CompiledSchema.compile(entry);
+                  return entry == null ? null : CompiledSchema.compile(entry, notInClear);
                 });
   }
 
@@ -83,6 +90,11 @@ public final class Validator {
   /** How far in the future an event time may be; see {@link #DEFAULT_CLOCK_SKEW_TOLERANCE}. */
   public Duration clockSkewTolerance() {
     return clockSkewTolerance;
+  }
+
+  /** The PII classes that must not arrive in clear text; see {@link Builder#forbidClearPii}. */
+  public Set<PiiClass> forbiddenClearPii() {
+    return forbiddenInClear;
   }
 
   /**
@@ -529,6 +541,7 @@ public final class Validator {
     private Duration clockSkewTolerance = DEFAULT_CLOCK_SKEW_TOLERANCE;
     private long schemaCacheSize = DEFAULT_SCHEMA_CACHE_SIZE;
     private boolean fromWire = true;
+    private final EnumSet<PiiClass> forbiddenInClear = EnumSet.noneOf(PiiClass.class);
 
     private Builder(SchemaRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -542,6 +555,34 @@ public final class Validator {
             "clockSkewTolerance must not be negative, was " + tolerance);
       }
       this.clockSkewTolerance = tolerance;
+      return this;
+    }
+
+    /**
+     * PII classes that must not arrive in clear text: a field tagged with one of them ({@code
+     * (tideline.v1.field) = {pii: ...}}, Avro {@code "tideline.pii"}) may arrive unset, empty, or
+     * as a string in the hashed form the SDK's {@code PiiPolicy} writes ({@code hmac-sha256:} and
+     * 64 hex digits); anything else is a {@link ViolationKind#PII_IN_CLEAR} violation, reported
+     * without the value. Default: none. Replaces earlier calls.
+     *
+     * @throws IllegalArgumentException if a class is not a PII class ({@code
+     *     PII_CLASS_UNSPECIFIED}, {@code PII_NONE}, {@code UNRECOGNIZED})
+     */
+    public Builder forbidClearPii(Collection<PiiClass> classes) {
+      Objects.requireNonNull(classes, "forbidClearPii");
+      for (PiiClass piiClass : classes) {
+        Objects.requireNonNull(piiClass, "forbidClearPii class");
+        if (piiClass == PiiClass.PII_CLASS_UNSPECIFIED
+            || piiClass == PiiClass.PII_NONE
+            || piiClass == PiiClass.UNRECOGNIZED) {
+          throw new IllegalArgumentException(
+              "forbidClearPii takes PII_IDENTIFIER, PII_CONTACT, PII_LOCATION, PII_FINANCIAL or"
+                  + " PII_SENSITIVE, was "
+                  + piiClass);
+        }
+      }
+      forbiddenInClear.clear();
+      forbiddenInClear.addAll(classes);
       return this;
     }
 

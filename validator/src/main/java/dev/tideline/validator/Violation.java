@@ -1,5 +1,7 @@
 package dev.tideline.validator;
 
+import dev.tideline.proto.v1.PiiClass;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -52,6 +54,23 @@ public final class Violation {
         ViolationKind.RULE_VIOLATION, rule, path, expected, actual, sensitive, message);
   }
 
+  /**
+   * A personal value in clear text where only its hash or nothing may arrive. The code is the class
+   * in lower case ({@code pii_contact}); the value is not kept, not even for {@code --show-pii}.
+   */
+  static Violation piiInClear(String path, PiiClass piiClass, boolean string) {
+    String expected =
+        string ? "absent, empty or hashed (hmac-sha256: and 64 hex digits)" : "absent (dropped)";
+    return new Violation(
+        ViolationKind.PII_IN_CLEAR,
+        piiClass.name().toLowerCase(Locale.ROOT),
+        path,
+        expected,
+        null,
+        true,
+        path + ": " + piiClass + " value arrived in clear text; expected " + expected);
+  }
+
   /** The kind of problem. */
   public ViolationKind kind() {
     return kind;
@@ -60,7 +79,8 @@ public final class Violation {
   /**
    * A stable code within the kind: the rule id ({@code required}, {@code min}, {@code max}, {@code
    * pattern}, {@code in}, {@code min_len}, {@code max_len}, {@code min_items}, {@code max_items},
-   * {@code no_card_numbers}) for rule violations; the failed check otherwise (for example {@code
+   * {@code no_card_numbers}) for rule violations; the PII class in lower case ({@code pii_contact})
+   * for {@link ViolationKind#PII_IN_CLEAR}; the failed check otherwise (for example {@code
    * event_id}, {@code event_time_in_future}, {@code bad_checksum}).
    */
   public String code() {

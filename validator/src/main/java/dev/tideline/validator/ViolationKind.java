@@ -23,7 +23,13 @@ public enum ViolationKind {
    * A sub-record's hash key falls outside the hash-key range of the shard it was read from: KCL
    * consumers silently drop such sub-records.
    */
-  OUTSIDE_SHARD_RANGE;
+  OUTSIDE_SHARD_RANGE,
+  /**
+   * A field tagged with a PII class that the validator was told must not arrive in clear text
+   * ({@link Validator.Builder#forbidClearPii}) holds a value that is neither empty nor in the
+   * hashed form ({@code hmac-sha256:} and 64 hex digits). The value is never reported.
+   */
+  PII_IN_CLEAR;
 
   private final String id = name().toLowerCase(Locale.ROOT);
 

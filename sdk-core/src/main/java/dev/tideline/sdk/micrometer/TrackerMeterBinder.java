@@ -125,6 +125,24 @@ public final class TrackerMeterBinder implements MeterBinder {
         "25 KB PUT payload units acknowledged",
         Tags.empty(),
         TrackerMetrics::putPayloadUnits);
+    counter(
+        registry,
+        "tideline.events.ill_formed_strings",
+        "accepted events sent with '?' for a lone UTF-16 surrogate",
+        Tags.empty(),
+        TrackerMetrics::eventsWithIllFormedStrings);
+    counter(
+        registry,
+        "tideline.pii.values",
+        "personal values the PII policy changed",
+        Tags.of("action", "hashed"),
+        TrackerMetrics::piiValuesHashed);
+    counter(
+        registry,
+        "tideline.pii.values",
+        "personal values the PII policy changed",
+        Tags.of("action", "dropped"),
+        TrackerMetrics::piiValuesDropped);
     for (final String code : RETRY_CODES) {
       counter(
           registry,

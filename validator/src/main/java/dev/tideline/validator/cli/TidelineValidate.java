@@ -1,5 +1,6 @@
 package dev.tideline.validator.cli;
 
+import dev.tideline.proto.v1.PiiClass;
 import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.validator.Quarantine;
 import dev.tideline.validator.RecordResult;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -144,6 +146,23 @@ public final class TidelineValidate implements Runnable {
     }
   }
 
+  /** A PII class by name, with or without its {@code PII_} prefix, in any case. */
+  static final class PiiClassName implements CommandLine.ITypeConverter<PiiClass> {
+    @Override
+    public PiiClass convert(String value) {
+      String name = value.trim().toUpperCase(Locale.ROOT);
+      for (PiiClass piiClass : EnumSet.range(PiiClass.PII_IDENTIFIER, PiiClass.PII_SENSITIVE)) {
+        if (piiClass.name().equals(name) || piiClass.name().equals("PII_" + name)) {
+          return piiClass;
+        }
+      }
+      throw new CommandLine.TypeConversionException(
+          "'"
+              + value
+              + "' is not a PII class: IDENTIFIER, CONTACT, LOCATION, FINANCIAL, SENSITIVE");
+    }
+  }
+
   /** Options every subcommand has: schemas, outputs, thresholds. */
   static final class Common {
     @Option(
@@ -181,6 +200,17 @@ public final class TidelineValidate implements Runnable {
         names = "--show-pii",
         description = "Show values of fields tagged as personal data (masked by default).")
     boolean showPii;
+
+    @Option(
+        names = "--forbid-clear-pii",
+        paramLabel = "CLASSES",
+        split = ",",
+        converter = PiiClassName.class,
+        description =
+            "PII classes that must arrive hashed or not at all, for example 'CONTACT,FINANCIAL'"
+                + " (IDENTIFIER, CONTACT, LOCATION, FINANCIAL, SENSITIVE): other values are"
+                + " pii_in_clear violations.")
+    List<PiiClass> forbidClearPii = new ArrayList<>();
 
     @Option(
         names = "--clock-skew-tolerance",
@@ -352,6 +382,7 @@ public final class TidelineValidate implements Runnable {
       this.validator =
           Validator.builder(registry(common.schemas))
               .clockSkewTolerance(common.clockSkewTolerance)
+              .forbidClearPii(common.forbidClearPii)
               .build();
       this.tally = Tally.create(common.dedupWindow, common.clockSkewTolerance);
     }
