@@ -202,8 +202,8 @@ public final class TidelineValidate implements Runnable {
         names = "--report",
         paramLabel = "FILE",
         description =
-            "Write the report; the format follows the extension: .json, .html, or .txt (console"
-                + " table). Repeatable.")
+            "Write the report; the format follows the extension: .json, .html (or .htm), or .txt"
+                + " (console table); others are refused. Repeatable.")
     List<Path> reports = new ArrayList<>();
 
     @Option(
@@ -216,8 +216,8 @@ public final class TidelineValidate implements Runnable {
         names = "--fail-on",
         paramLabel = "CONDITIONS",
         description =
-            "Exit 1 if any condition holds, for example 'invalid>0.1%%,lost>0'. See"
-                + " docs/formats/validation-report.md.")
+            "Exit 1 if any condition holds, for example 'invalid>0.1%%,lost>0,events<1'"
+                + " (operators > >= < <=). See docs/formats/validation-report.md.")
     String failOn;
 
     @Option(
