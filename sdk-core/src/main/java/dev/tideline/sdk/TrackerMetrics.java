@@ -256,7 +256,6 @@ public final class TrackerMetrics {
    */
   public long piiValuesDropped() {
     return piiValuesDropped;
->>>>>>> wt-pii
   }
 
   /** Exceptions thrown by the listener (swallowed). */

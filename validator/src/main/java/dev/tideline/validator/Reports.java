@@ -47,19 +47,28 @@ public final class Reports {
   public static String console(ValidationReport report) {
     StringBuilder out = new StringBuilder();
     ValidationReport.Totals t = report.totals;
+    // Distinct events first: valid and invalid count every copy, so a duplicate counts twice.
     out.append(
         String.format(
             Locale.ROOT,
-            "Tideline validation of %s%n%d records (%d malformed), %d events: %d valid, %d invalid"
-                + " (%s), %d duplicates%n%n",
+            "Tideline validation of %s%n%d distinct events%s in %d records (%d malformed)%n"
+                + "%d events: %d valid, %d invalid (%s), duplicates included%n%n",
             printable(report.source),
+            t.events - t.duplicates,
+            t.duplicates == 0
+                ? ""
+                : " and "
+                    + t.duplicates
+                    + (t.duplicates == 1 ? " duplicate" : " duplicates")
+                    + (t.dedupWindowEvictions > 0
+                        ? " (at least: the dedup window forgot " + t.dedupWindowEvictions + " ids)"
+                        : ""),
             t.records,
             t.recordsMalformed,
             t.events,
             t.valid,
             t.invalid,
-            percent(t.invalid, t.events),
-            t.duplicates));
+            percent(t.invalid, t.events)));
     String format = "%-40s %8s %8s %8s %6s %8s %8s %8s %8s %10s%n";
     out.append(
         String.format(

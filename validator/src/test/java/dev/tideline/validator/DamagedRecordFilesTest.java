@@ -10,8 +10,6 @@ import dev.tideline.validator.source.SourceRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +21,6 @@ import java.util.Random;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Damaged and hostile record files (docs/formats/file-sink.md, "Reading"): nothing is allocated
@@ -36,27 +33,8 @@ class DamagedRecordFilesTest {
 
   @TempDir Path dir;
 
-  /** What one run of the CLI printed and returned. */
-  private static final class Run {
-    final int exit;
-    final String out;
-    final String err;
-
-    Run(int exit, String out, String err) {
-      this.exit = exit;
-      this.out = out;
-      this.err = err;
-    }
-  }
-
-  private static Run cli(String... args) {
-    CommandLine cli = TidelineValidate.commandLine(new TidelineValidate());
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static ValidateCli cli(String... args) {
+    return ValidateCli.run(args);
   }
 
   private Path write(String name, byte[] bytes) throws IOException {
@@ -121,7 +99,7 @@ class DamagedRecordFilesTest {
             "huge.tlrf",
             concat(HEADER, new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0}));
 
-    Run run = cli("files", file.toString());
+    ValidateCli run = cli("files", file.toString());
 
     assertThat(run.exit).isEqualTo(TidelineValidate.EXIT_IO);
     assertThat(run.err)
@@ -134,7 +112,7 @@ class DamagedRecordFilesTest {
     byte[] body = body(1, "pk", Integer.MAX_VALUE - 1, new byte[] {1, 2, 3});
     Path file = write("data-length.tlrf", concat(HEADER, framed(body)));
 
-    Run run = cli("files", file.toString());
+    ValidateCli run = cli("files", file.toString());
 
     assertThat(run.exit).isEqualTo(TidelineValidate.EXIT_IO);
     assertThat(run.err)
@@ -147,7 +125,7 @@ class DamagedRecordFilesTest {
     byte[] body = body(1, "pk", -1, new byte[] {1, 2, 3});
     Path file = write("negative.tlrf", concat(HEADER, framed(body)));
 
-    Run run = cli("files", file.toString());
+    ValidateCli run = cli("files", file.toString());
 
     assertThat(run.exit).isEqualTo(TidelineValidate.EXIT_IO);
     assertThat(run.err)
@@ -164,7 +142,7 @@ class DamagedRecordFilesTest {
             "zero.tlrf",
             concat(planted, framed(new byte[0]), Arrays.copyOfRange(planted, 6, planted.length)));
 
-    Run run = cli("files", file.toString(), "--quiet");
+    ValidateCli run = cli("files", file.toString(), "--quiet");
 
     assertThat(run.exit).isEqualTo(TidelineValidate.EXIT_IO);
     assertThat(run.err)
@@ -201,7 +179,7 @@ class DamagedRecordFilesTest {
             });
 
     Path json = dir.resolve("report.json");
-    Run run =
+    ValidateCli run =
         cli(
             "files",
             path.toString(),
@@ -240,7 +218,7 @@ class DamagedRecordFilesTest {
     Path file = write("garbage.tlrf", concat(HEADER, garbage));
     Path json = dir.resolve("report.json");
 
-    Run run = cli("files", file.toString(), "--report", json.toString());
+    ValidateCli run = cli("files", file.toString(), "--report", json.toString());
 
     assertThat(run.exit).isEqualTo(TidelineValidate.EXIT_IO);
     assertThat(run.err)
@@ -260,7 +238,7 @@ class DamagedRecordFilesTest {
     Path json = dir.resolve("report.json");
 
     Path html = dir.resolve("report.html");
-    Run passing =
+    ValidateCli passing =
         cli("files", file.toString(), "--report", json.toString(), "--report", html.toString());
 
     assertThat(passing.exit).isZero();
@@ -282,7 +260,7 @@ class DamagedRecordFilesTest {
         .isEqualTo(whole.length - 3 - last);
     assertThat(Files.readString(html)).contains("<h2>Source damage</h2>").contains(expected);
 
-    Run gated = cli("files", file.toString(), "--quiet", "--fail-on", "torn_tail>0");
+    ValidateCli gated = cli("files", file.toString(), "--quiet", "--fail-on", "torn_tail>0");
 
     assertThat(gated.exit).isEqualTo(TidelineValidate.EXIT_THRESHOLD);
     assertThat(gated.err).contains("FAILED: torn_tail>0 (measured 1)");
@@ -291,14 +269,14 @@ class DamagedRecordFilesTest {
   @Test
   void filesOfOneToFiveBytesAreCheckedAgainstTheHeaderNotTakenAsEmpty() throws Exception {
     Path notOurs = write("three.tlrf", new byte[] {'P', 'K', 3});
-    Run refused = cli("files", notOurs.toString());
+    ValidateCli refused = cli("files", notOurs.toString());
     assertThat(refused.exit).isEqualTo(TidelineValidate.EXIT_IO);
     assertThat(refused.err)
         .contains(
             notOurs + " is not a record file: it does not start with TLRF (offset 0: 50 4B 03)");
 
     Path cutShort = write("five.tlrf", new byte[] {'T', 'L', 'R', 'F', 0});
-    Run torn = cli("files", cutShort.toString(), "--quiet");
+    ValidateCli torn = cli("files", cutShort.toString(), "--quiet");
     assertThat(torn.exit).isZero();
     assertThat(torn.err)
         .doesNotContain("null")
@@ -312,7 +290,7 @@ class DamagedRecordFilesTest {
     Path file =
         write("min.tlrf", concat(HEADER, framed(body(Long.MIN_VALUE, "pk", data.length, data))));
 
-    Run run = cli("files", file.toString(), "--quiet");
+    ValidateCli run = cli("files", file.toString(), "--quiet");
 
     assertThat(run.err).doesNotContain("overflow");
     assertThat(run.exit).isZero();

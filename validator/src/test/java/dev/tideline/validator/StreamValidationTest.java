@@ -19,13 +19,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
+import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 
@@ -204,5 +212,139 @@ class StreamValidationTest {
     assertThat(Instant.now()).isAfter(now.plusSeconds(3));
     assertThat(new ObjectMapper().readTree(json.toFile()).at("/totals/valid").asLong())
         .isEqualTo(1);
+  }
+
+  /** Valid clicks from one producer, sequences 1 to {@code count}, logged {@code ago}. */
+  private static List<PlantedScenario.Planted> clicks(int count, Duration ago) {
+    Instant when = Instant.now().minus(ago);
+    List<PlantedScenario.Planted> records = new ArrayList<>();
+    for (int seq = 1; seq <= count; seq++) {
+      records.add(
+          new PlantedScenario.Planted(
+              TestEvents.event(TestEvents.click("ok"), 9, seq, when).build().toByteArray(),
+              "p9",
+              null));
+    }
+    return records;
+  }
+
+  @Test
+  void theCliSaysAStreamDoesNotExistAndWhatToCheckWithoutAwsNoise(KinesisClient kinesis) {
+    ValidateCli run =
+        ValidateCli.run(options -> kinesis, "stream", "no-such-stream", "--region", "eu-west-1");
+
+    assertThat(run.exit).isEqualTo(TidelineValidate.EXIT_IO);
+    assertThat(run.err)
+        .startsWith(
+            "tideline-validate: stream 'no-such-stream' does not exist in region eu-west-1: check"
+                + " the stream name and --region")
+        .doesNotContain("arn:aws")
+        .doesNotContain("Request ID");
+  }
+
+  @Test
+  void theCliReadsFromADurationAgoInCallsOfTheGivenSize(
+      @TestStream LocalKinesisStream stream, KinesisClient kinesis, @TempDir Path dir)
+      throws Exception {
+    plant(kinesis, stream.name(), clicks(5, Duration.ofSeconds(5)));
+    Path json = dir.resolve("report.json");
+    CountingGetRecords counting = new CountingGetRecords(kinesis, Integer.MAX_VALUE);
+
+    ValidateCli run =
+        ValidateCli.run(
+            options -> counting,
+            "stream",
+            stream.name(),
+            "--from",
+            "2h",
+            "--records-per-call",
+            "2",
+            "--reads-per-second=5",
+            "--report",
+            json.toString());
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(new ObjectMapper().readTree(json.toFile()).at("/totals/valid").asLong())
+        .isEqualTo(5);
+    assertThat(counting.limits).startsWith(2, 2, 2).containsOnly(2);
+    assertThat(run.out).contains("5 distinct events in 5 records (0 malformed)");
+  }
+
+  @Test
+  void aReadFailureAfterRetriesStillWritesTheReportOfWhatWasReadAndNamesTheShardAndPosition(
+      @TestStream LocalKinesisStream stream, KinesisClient kinesis, @TempDir Path dir)
+      throws Exception {
+    plant(kinesis, stream.name(), clicks(5, Duration.ofSeconds(5)));
+    Path json = dir.resolve("report.json");
+    // The second GetRecords fails as the AWS SDK fails after its retries on a stalled endpoint.
+    CountingGetRecords failing = new CountingGetRecords(kinesis, 1);
+
+    ValidateCli run =
+        ValidateCli.run(
+            options -> failing,
+            "stream",
+            stream.name(),
+            "--records-per-call=2",
+            "--reads-per-second=5",
+            "--report",
+            json.toString());
+
+    assertThat(run.exit).isEqualTo(TidelineValidate.EXIT_IO);
+    assertThat(new ObjectMapper().readTree(json.toFile()).at("/totals/events").asLong())
+        .isEqualTo(2);
+    assertThat(run.out).contains("2 distinct events in 2 records");
+    assertThat(run.err)
+        .containsPattern(
+            "tideline-validate: reading shard shardId-000000000000 failed after the record at"
+                + " sequence number [0-9]+: Kinesis did not answer within --read-timeout PT30S,"
+                + " even after retries: raise --read-timeout, or lower --records-per-call so each"
+                + " answer is smaller; the reports hold the 2 records read before\n");
+  }
+
+  /**
+   * The local Kinesis, counting each GetRecords call's limit, whose GetRecords calls after the
+   * first {@code succeeding} fail as the AWS SDK fails when a read times out on every retry.
+   */
+  private static final class CountingGetRecords implements KinesisClient {
+    private final KinesisClient kinesis;
+    private final int succeeding;
+    private final AtomicInteger calls = new AtomicInteger();
+    final List<Integer> limits = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    CountingGetRecords(KinesisClient kinesis, int succeeding) {
+      this.kinesis = kinesis;
+      this.succeeding = succeeding;
+    }
+
+    @Override
+    public ListShardsResponse listShards(ListShardsRequest request) {
+      return kinesis.listShards(request);
+    }
+
+    @Override
+    public GetShardIteratorResponse getShardIterator(GetShardIteratorRequest request) {
+      return kinesis.getShardIterator(request);
+    }
+
+    @Override
+    public GetRecordsResponse getRecords(GetRecordsRequest request) {
+      limits.add(request.limit());
+      if (calls.incrementAndGet() > succeeding) {
+        throw SdkClientException.create(
+            "Unable to execute HTTP request: Read timed out",
+            new java.net.SocketTimeoutException("Read timed out"));
+      }
+      return kinesis.getRecords(request);
+    }
+
+    @Override
+    public String serviceName() {
+      return kinesis.serviceName();
+    }
+
+    @Override
+    public void close() {
+      // The extension's client outlives the test.
+    }
   }
 }

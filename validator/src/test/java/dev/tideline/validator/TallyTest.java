@@ -103,11 +103,12 @@ class TallyTest {
   }
 
   @Test
-  void rendersAConsoleTableWithOneLinePerEventType() {
+  void rendersAConsoleTableThatCountsDistinctEventsFirstWithOneLinePerEventType() {
     String table = Reports.console(plantedReport());
 
     assertThat(table)
-        .contains("39 events: 32 valid, 7 invalid (17.95%), 2 duplicates")
+        .contains("37 distinct events and 2 duplicates in 11 records (2 malformed)\n")
+        .contains("39 events: 32 valid, 7 invalid (17.95%), duplicates included")
         .contains("tideline.events.v1.ScreenView")
         .contains(
             "7 producers (2 audited), 3 sequence gaps, 6 missing, 3 dropped (reported), 1 lost");

@@ -5,17 +5,22 @@ import dev.tideline.proto.v1.EventMeta;
 import dev.tideline.proto.v1.FieldSpec;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * What changed between two versions of the event catalog, for people: events added and removed, and
  * per changed event its fields added, removed and changed (number, type, cardinality, rules, PII
  * class, deprecation) and its metadata. Rules and metadata are not part of schema ids, so an event
- * can change here with its id unchanged. Immutable.
+ * can change here with its id unchanged. Every breaking change that {@link CompatibilityChecker}
+ * finds is listed too, in any message (events or the messages they use), and the event changes it
+ * concerns are marked breaking. Immutable.
  */
 public final class SchemaDiff {
   private final String before;
@@ -23,7 +28,9 @@ public final class SchemaDiff {
   private final List<CatalogEntry> added;
   private final List<CatalogEntry> removed;
   private final Map<String, List<String>> changed;
+  private final Set<String> breakingEvents;
   private final int unchanged;
+  private final CompatibilityResult breaking;
 
   private SchemaDiff(
       String before,
@@ -31,31 +38,62 @@ public final class SchemaDiff {
       List<CatalogEntry> added,
       List<CatalogEntry> removed,
       Map<String, List<String>> changed,
-      int unchanged) {
+      Set<String> breakingEvents,
+      int unchanged,
+      CompatibilityResult breaking) {
     this.before = before;
     this.after = after;
     this.added = Collections.unmodifiableList(added);
     this.removed = Collections.unmodifiableList(removed);
     this.changed = Collections.unmodifiableMap(changed);
+    this.breakingEvents = Collections.unmodifiableSet(breakingEvents);
     this.unchanged = unchanged;
+    this.breaking = breaking;
   }
 
-  /** The changes from one schema set to another (their latest versions of each event). */
+  /**
+   * The changes from one schema set to another (their latest versions of each event), with the
+   * breaking ones under the default mode, {@link CompatibilityMode#DEFAULT}.
+   */
   public static SchemaDiff between(SchemaSet before, SchemaSet after) {
+    return between(before, after, CompatibilityMode.DEFAULT);
+  }
+
+  /**
+   * The changes from one schema set to another (their latest versions of each event), with the
+   * breaking ones under {@code mode}, as {@code tideline-schema check} finds them.
+   */
+  public static SchemaDiff between(SchemaSet before, SchemaSet after, CompatibilityMode mode) {
     return between(
         before.label(),
         EventCatalog.of(before, null).latest(),
         after.label(),
-        EventCatalog.of(after, null).latest());
+        EventCatalog.of(after, null).latest(),
+        CompatibilityChecker.check(before, after, mode));
   }
 
   static SchemaDiff between(
       String beforeLabel, List<CatalogEntry> was, String afterLabel, List<CatalogEntry> now) {
+    return between(
+        beforeLabel,
+        was,
+        afterLabel,
+        now,
+        new CompatibilityResult(CompatibilityMode.NONE, afterLabel, List.of(), List.of()));
+  }
+
+  private static SchemaDiff between(
+      String beforeLabel,
+      List<CatalogEntry> was,
+      String afterLabel,
+      List<CatalogEntry> now,
+      CompatibilityResult breaking) {
     Map<String, CatalogEntry> wasByType = byType(was);
     Map<String, CatalogEntry> nowByType = byType(now);
     List<CatalogEntry> added = new ArrayList<>();
     List<CatalogEntry> removed = new ArrayList<>();
     Map<String, List<String>> changed = new LinkedHashMap<>();
+    Set<String> breakingEvents = new HashSet<>();
     int unchanged = 0;
     for (CatalogEntry entry : now) {
       if (!wasByType.containsKey(entry.getEventType())) {
@@ -68,15 +106,63 @@ public final class SchemaDiff {
         removed.add(entry);
         continue;
       }
-      List<String> changes = changes(entry, current);
+      Set<String> breakingFields = breakingFields(breaking, entry);
+      List<String> changes = changes(entry, current, breakingFields);
       if (changes.isEmpty()) {
         unchanged++;
       } else {
         changed.put(entry.getEventType(), changes);
+        if (!breakingFields.isEmpty()
+            || breaking.violations().stream()
+                .anyMatch(v -> v.schema().equals(entry.getEventType()))) {
+          breakingEvents.add(entry.getEventType());
+        }
       }
     }
-    return new SchemaDiff(beforeLabel, afterLabel, added, removed, changed, unchanged);
+    return new SchemaDiff(
+        beforeLabel, afterLabel, added, removed, changed, breakingEvents, unchanged, breaking);
   }
+
+  /**
+   * The field paths of an event that a breaking change names. The checkers name a field by the
+   * message that declares it (full name, or Avro's record name) and its own name; the event's field
+   * paths run through nested messages ({@code item.count}), whose type the parent field has.
+   */
+  private static Set<String> breakingFields(CompatibilityResult breaking, CatalogEntry event) {
+    Map<String, FieldSpec> byPath = new HashMap<>();
+    for (FieldSpec field : event.getFieldsList()) {
+      byPath.put(field.getPath(), field);
+    }
+    Set<String> out = new HashSet<>();
+    for (FieldSpec field : event.getFieldsList()) {
+      String path = field.getPath();
+      int dot = path.lastIndexOf('.');
+      // A nested field's parent is "item" or, in a list, "items[]"; its type "message
+      // shop.v1.Item".
+      FieldSpec parent = dot < 0 ? null : byPath.get(path.substring(0, dot).replace("[]", ""));
+      String owner =
+          parent == null
+              ? event.getEventType()
+              : parent.getType().substring(parent.getType().lastIndexOf(' ') + 1);
+      String simpleOwner = owner.substring(owner.lastIndexOf('.') + 1);
+      String name = path.substring(dot + 1);
+      for (Violation violation : breaking.violations()) {
+        if ((violation.schema().equals(owner) || violation.schema().endsWith("." + owner))
+            && (violation.path().equals(violation.schema() + "." + name)
+                || violation.path().equals(simpleOwner + "." + name))) {
+          out.add(path);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String marked(String change, boolean breaking) {
+    return breaking ? BREAKING + " " + change : change;
+  }
+
+  /** How a breaking change is marked in the changelog. */
+  static final String BREAKING = "**breaking**";
 
   private static Map<String, CatalogEntry> byType(List<CatalogEntry> entries) {
     Map<String, CatalogEntry> out = new TreeMap<>();
@@ -86,7 +172,8 @@ public final class SchemaDiff {
     return out;
   }
 
-  private static List<String> changes(CatalogEntry was, CatalogEntry now) {
+  private static List<String> changes(
+      CatalogEntry was, CatalogEntry now, Set<String> breakingFields) {
     List<String> out = new ArrayList<>();
     if (was.getSchemaId() != now.getSchemaId()) {
       out.add(
@@ -120,13 +207,15 @@ public final class SchemaDiff {
       FieldSpec current = fieldsAfter.get(field.getPath());
       if (current == null) {
         out.add(
-            "removed field `"
-                + field.getPath()
-                + "` ("
-                + field.getNumber()
-                + ", "
-                + type(field)
-                + ")");
+            marked(
+                "removed field `"
+                    + field.getPath()
+                    + "` ("
+                    + field.getNumber()
+                    + ", "
+                    + type(field)
+                    + ")",
+                breakingFields.contains(field.getPath())));
         continue;
       }
       List<String> fieldChanges = new ArrayList<>();
@@ -141,7 +230,10 @@ public final class SchemaDiff {
           field.getMeta().getDeprecated(),
           current.getMeta().getDeprecated());
       if (!fieldChanges.isEmpty()) {
-        out.add("changed field `" + field.getPath() + "`: " + String.join("; ", fieldChanges));
+        out.add(
+            marked(
+                "changed field `" + field.getPath() + "`: " + String.join("; ", fieldChanges),
+                breakingFields.contains(field.getPath())));
       }
     }
     return out;
@@ -188,9 +280,20 @@ public final class SchemaDiff {
     return changed;
   }
 
-  /** True if nothing changed. */
+  /**
+   * The breaking changes, in events and in the messages they use, under the mode given (none for a
+   * diff made without one).
+   */
+  public CompatibilityResult breaking() {
+    return breaking;
+  }
+
+  /** True if no event changed and nothing changed that breaks readers. */
   public boolean isEmpty() {
-    return added.isEmpty() && removed.isEmpty() && changed.isEmpty();
+    return added.isEmpty()
+        && removed.isEmpty()
+        && changed.isEmpty()
+        && breaking.violations().isEmpty();
   }
 
   /** The changelog in Markdown. */
@@ -198,7 +301,11 @@ public final class SchemaDiff {
     StringBuilder out = new StringBuilder();
     out.append("# Schema changes from ").append(before).append(" to ").append(after).append("\n\n");
     if (isEmpty()) {
-      out.append("No event changed (").append(unchanged).append(" unchanged).\n");
+      out.append("No event changed (").append(unchanged).append(" unchanged)");
+      if (breaking.mode() != CompatibilityMode.NONE) {
+        out.append(", and no breaking change (mode ").append(breaking.mode()).append(")");
+      }
+      out.append(".\n");
       return out.toString();
     }
     out.append(added.size())
@@ -209,6 +316,16 @@ public final class SchemaDiff {
         .append(" changed, ")
         .append(unchanged)
         .append(" unchanged.\n");
+    int breakingCount = breaking.violations().size();
+    if (breakingCount > 0) {
+      out.append(breakingCount)
+          .append(breakingCount == 1 ? " breaking change" : " breaking changes")
+          .append(" (mode ")
+          .append(breaking.mode())
+          .append("), marked ")
+          .append(BREAKING)
+          .append(" and listed under Breaking changes.\n");
+    }
     if (!added.isEmpty()) {
       out.append("\n## Added events\n\n");
       for (CatalogEntry entry : added) {
@@ -236,10 +353,30 @@ public final class SchemaDiff {
     if (!changed.isEmpty()) {
       out.append("\n## Changed events\n");
       for (Map.Entry<String, List<String>> entry : changed.entrySet()) {
-        out.append("\n### `").append(entry.getKey()).append("`\n\n");
+        out.append("\n### `").append(entry.getKey()).append('`');
+        if (breakingEvents.contains(entry.getKey())) {
+          out.append(' ').append(BREAKING);
+        }
+        out.append("\n\n");
         for (String change : entry.getValue()) {
           out.append("- ").append(change).append('\n');
         }
+      }
+    }
+    if (breakingCount > 0) {
+      out.append("\n## Breaking changes\n\n");
+      for (Violation violation : breaking.violations()) {
+        out.append("- ")
+            .append(BREAKING)
+            .append(" `")
+            .append(violation.path())
+            .append("` (")
+            .append(violation.schema())
+            .append("): ")
+            .append(violation.message())
+            .append(" [")
+            .append(violation.ruleId())
+            .append("]\n");
       }
     }
     return out.toString();

@@ -42,6 +42,16 @@ public final class SchemaSources {
 
   private SchemaSources() {}
 
+  /** True if {@code dir} (or its nearest existing parent) is inside a git work tree. */
+  public static boolean inGitWorkTree(Path dir) {
+    try {
+      topLevel(dir.toAbsolutePath());
+      return true;
+    } catch (SchemaException e) {
+      return false;
+    }
+  }
+
   /** True if {@code ref} names a commit in the git repository that holds {@code dir}. */
   public static boolean isGitRef(Path dir, String ref) {
     try {

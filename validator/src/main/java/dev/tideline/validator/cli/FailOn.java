@@ -10,22 +10,22 @@ import java.util.regex.Pattern;
 
 /**
  * Release-gate thresholds, parsed from {@code --fail-on}: comma-separated conditions {@code
- * <metric><op><threshold>}, for example {@code invalid>0.1%,lost>0}. Operators: {@code >} and
- * {@code >=}. A threshold ending in {@code %} is a share of all events (of all records, for {@code
- * malformed}; of all events and unreadable records for {@code invalid}); otherwise a count.
- * Metrics: {@code events}, {@code invalid} (invalid events plus unreadable records), {@code
- * malformed}, {@code duplicates}, {@code lost}, {@code dropped}, {@code missing}, {@code gaps},
- * {@code late} (valid events later than 1 h), {@code cold} (later than 6 h), and each invalid
- * reason ({@code rule_violation}, {@code unknown_schema}, {@code undecodable_payload}, {@code
- * invalid_envelope}, {@code outside_shard_range}, {@code bad_checksum}, {@code
- * malformed_aggregate}, {@code pii_in_clear}), and {@code torn_tail} (record files ending inside a
- * record).
+ * <metric><op><threshold>}, for example {@code invalid>0.1%,lost>0,events<1}. Operators: {@code >},
+ * {@code >=}, {@code <} and {@code <=} ({@code events<1}: fail when nothing arrived). A threshold
+ * ending in {@code %} is a share of all events (of all records, for {@code malformed}; of all
+ * events and unreadable records for {@code invalid}); otherwise a count. Metrics: {@code events},
+ * {@code invalid} (invalid events plus unreadable records), {@code malformed}, {@code duplicates},
+ * {@code lost}, {@code dropped}, {@code missing}, {@code gaps}, {@code late} (valid events later
+ * than 1 h), {@code cold} (later than 6 h), and each invalid reason ({@code rule_violation}, {@code
+ * unknown_schema}, {@code undecodable_payload}, {@code invalid_envelope}, {@code
+ * outside_shard_range}, {@code bad_checksum}, {@code malformed_aggregate}, {@code pii_in_clear}), and {@code torn_tail}
+ * (record files ending inside a record).
  *
  * <p>Immutable and thread-safe.
  */
 final class FailOn {
   private static final Pattern CONDITION =
-      Pattern.compile("\\s*([a-z_]+)\\s*(>=|>)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(%?)\\s*");
+      Pattern.compile("\\s*([a-z_]+)\\s*(>=|>|<=|<)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(%?)\\s*");
   private static final List<String> METRICS =
       List.of(
           "events",
@@ -51,14 +51,14 @@ final class FailOn {
   private static final class Condition {
     final String text;
     final String metric;
-    final boolean inclusive;
+    final String operator;
     final double threshold;
     final boolean percent;
 
-    Condition(String text, String metric, boolean inclusive, double threshold, boolean percent) {
+    Condition(String text, String metric, String operator, double threshold, boolean percent) {
       this.text = text;
       this.metric = metric;
-      this.inclusive = inclusive;
+      this.operator = operator;
       this.threshold = threshold;
       this.percent = percent;
     }
@@ -87,7 +87,8 @@ final class FailOn {
         throw new IllegalArgumentException(
             "--fail-on condition '"
                 + part.trim()
-                + "' does not parse; expected <metric>(>|>=)<number>[%], for example invalid>0.1%");
+                + "' does not parse; expected <metric>(>|>=|<|<=)<number>[%], for example"
+                + " invalid>0.1% or events<1");
       }
       if (!METRICS.contains(m.group(1))) {
         throw new IllegalArgumentException(
@@ -97,7 +98,7 @@ final class FailOn {
           new Condition(
               part.trim(),
               m.group(1),
-              m.group(2).equals(">="),
+              m.group(2),
               Double.parseDouble(m.group(3)),
               !m.group(4).isEmpty()));
     }
@@ -120,8 +121,20 @@ final class FailOn {
         base = report.totals.events;
       }
       double measured = condition.percent ? (base == 0 ? 0 : 100.0 * count / base) : count;
-      boolean fails =
-          condition.inclusive ? measured >= condition.threshold : measured > condition.threshold;
+      boolean fails;
+      switch (condition.operator) {
+        case ">=":
+          fails = measured >= condition.threshold;
+          break;
+        case "<":
+          fails = measured < condition.threshold;
+          break;
+        case "<=":
+          fails = measured <= condition.threshold;
+          break;
+        default:
+          fails = measured > condition.threshold;
+      }
       if (fails) {
         broken.add(
             condition.text

@@ -13,6 +13,7 @@ import dev.tideline.validator.source.RecordFileSource;
 import dev.tideline.validator.source.RecordSource;
 import dev.tideline.validator.source.SourceRecord;
 import dev.tideline.validator.source.StartingPosition;
+import dev.tideline.validator.source.StreamReadException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -49,7 +51,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
  * {@code tideline-validate}: validate and count the events on a Kinesis stream or in files of
  * records, write reports and a quarantine file, and fail past thresholds (a release gate).
  *
- * <p>Exit codes: 0 passed, 1 a {@code --fail-on} threshold was exceeded, 2 bad usage, 3 the source
+ * <p>Exit codes: 0 passed, 1 a {@code --fail-on} threshold was exceeded, 2 bad usage (every
+ * argument is checked before anything is read: options, input files, output folders), 3 the source
  * or an output could not be read or written.
  */
 @Command(
@@ -57,13 +60,29 @@ import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
     mixinStandardHelpOptions = true,
     versionProvider = TidelineValidate.Version.class,
     description = "Validate and count Tideline events on a Kinesis stream or in record files.",
-    subcommands = {TidelineValidate.StreamCommand.class, TidelineValidate.FilesCommand.class})
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:passed",
+      "1:a --fail-on condition held",
+      "2:bad usage (checked before anything is read)",
+      "3:the source or an output could not be read or written, or a record file is corrupt"
+    },
+    subcommands = {
+      TidelineValidate.StreamCommand.class,
+      TidelineValidate.FilesCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class TidelineValidate implements Runnable {
   /** A threshold was exceeded. */
   public static final int EXIT_THRESHOLD = 1;
 
+  /** Bad usage: an option, an input or an output that cannot work, found before reading. */
+  public static final int EXIT_USAGE = 2;
+
   /** The source or an output failed. */
   public static final int EXIT_IO = 3;
+
+  private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -81,15 +100,37 @@ public final class TidelineValidate implements Runnable {
 
   /** Runs the CLI and exits with its code. */
   public static void main(String[] args) {
+    // The AWS SDK logs through SLF4J; the distribution's slf4j-simple shows warnings and errors
+    // only, unless the user asks for more (-Dorg.slf4j.simpleLogger.defaultLogLevel=debug).
+    if (System.getProperty(SIMPLE_LOGGER_LEVEL) == null) {
+      System.setProperty(SIMPLE_LOGGER_LEVEL, "warn");
+    }
     System.exit(commandLine(new TidelineValidate()).execute(args));
   }
 
   /** The picocli command line for a command, with Tideline's exit codes. */
   public static CommandLine commandLine(TidelineValidate command) {
     CommandLine line = new CommandLine(command, new Factory(command));
+    line.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine cmd = e.getCommandLine();
+          PrintWriter err = cmd.getErr();
+          err.println(cmd.getCommandSpec().qualifiedName() + ": " + Reports.printable(message(e)));
+          if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+            err.println(
+                "Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+          }
+          err.flush();
+          return EXIT_USAGE;
+        });
     line.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          cmd.getErr().println("tideline-validate: " + Reports.printable(message(e)));
+          String text =
+              e instanceof SdkException && cmd.getCommand() instanceof StreamCommand
+                  ? KinesisErrors.explain((SdkException) e, (StreamCommand) cmd.getCommand())
+                  : message(e);
+          cmd.getErr().println("tideline-validate: " + Reports.printable(text));
+          cmd.getErr().flush();
           return EXIT_IO;
         });
     return line;
@@ -109,7 +150,9 @@ public final class TidelineValidate implements Runnable {
 
   private static KinesisClient defaultClient(StreamCommand options) {
     KinesisClientBuilder builder =
-        KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
+        KinesisClient.builder()
+            .httpClientBuilder(
+                UrlConnectionHttpClient.builder().socketTimeout(options.readTimeout));
     if (options.region != null) {
       builder.region(Region.of(options.region));
     }
@@ -178,8 +221,8 @@ public final class TidelineValidate implements Runnable {
         names = "--report",
         paramLabel = "FILE",
         description =
-            "Write the report; the format follows the extension: .json, .html, or .txt (console"
-                + " table). Repeatable.")
+            "Write the report; the format follows the extension: .json, .html (or .htm), or .txt"
+                + " (console table); others are refused. Repeatable.")
     List<Path> reports = new ArrayList<>();
 
     @Option(
@@ -192,8 +235,8 @@ public final class TidelineValidate implements Runnable {
         names = "--fail-on",
         paramLabel = "CONDITIONS",
         description =
-            "Exit 1 if any condition holds, for example 'invalid>0.1%%,lost>0'. See"
-                + " docs/formats/validation-report.md.")
+            "Exit 1 if any condition holds, for example 'invalid>0.1%%,lost>0,events<1'"
+                + " (operators > >= < <=). See docs/formats/validation-report.md.")
     String failOn;
 
     @Option(
@@ -226,11 +269,80 @@ public final class TidelineValidate implements Runnable {
 
     @Option(names = "--quiet", description = "Print no table and no progress.")
     boolean quiet;
+
+    /** Report formats by file extension. */
+    static final List<String> REPORT_EXTENSIONS = List.of(".json", ".html", ".htm", ".txt");
+
+    /**
+     * Checks these options before anything is read, so a run never fails at its end for an argument
+     * it could have refused at once.
+     *
+     * @throws CommandLine.ParameterException naming the option, the value and what to do
+     */
+    void check(CommandLine line) {
+      if (dedupWindow < 1) {
+        throw new CommandLine.ParameterException(
+            line, "--dedup-window must be at least 1, was " + dedupWindow);
+      }
+      if (clockSkewTolerance.isNegative()) {
+        throw new CommandLine.ParameterException(
+            line, "--clock-skew-tolerance must not be negative, was " + clockSkewTolerance);
+      }
+      for (Path report : reports) {
+        String name = report.getFileName() == null ? "" : report.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String extension = dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
+        if (!REPORT_EXTENSIONS.contains(extension)) {
+          throw new CommandLine.ParameterException(
+              line,
+              "--report "
+                  + report
+                  + ": the format follows the extension, and "
+                  + (extension.isEmpty() ? "it has none" : "'" + extension + "' is not one")
+                  + "; use one of "
+                  + String.join(", ", REPORT_EXTENSIONS));
+        }
+        checkWritable(line, "--report", report);
+      }
+      if (quarantine != null) {
+        checkWritable(line, "--quarantine", quarantine);
+      }
+    }
+
+    private static void checkWritable(CommandLine line, String option, Path file) {
+      Path folder = file.toAbsolutePath().getParent();
+      String problem = null;
+      if (Files.isDirectory(file)) {
+        problem = "is a folder; give a file name inside it";
+      } else if (folder == null || !Files.isDirectory(folder)) {
+        problem = "its folder " + folder + " does not exist; create it first";
+      } else if (!Files.isWritable(folder)) {
+        problem = "its folder " + folder + " is not writable";
+      } else if (Files.exists(file) && !Files.isWritable(file)) {
+        problem = "the file exists and is not writable";
+      }
+      if (problem != null) {
+        throw new CommandLine.ParameterException(
+            line, option + " " + file + " cannot be written: " + problem);
+      }
+    }
   }
 
   /** {@code stream}: read a Kinesis stream. */
-  @Command(name = "stream", description = "Read every shard of a Kinesis stream.")
+  @Command(
+      name = "stream",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Read every shard of a Kinesis stream.",
+        "AWS access: the region comes from --region or the AWS SDK's chain (AWS_REGION,"
+            + " ~/.aws/config); credentials from the SDK's chain (AWS_PROFILE,"
+            + " AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a role). With --endpoint both are still"
+            + " needed: a local Kinesis takes any region and any key pair."
+      })
   public static final class StreamCommand implements Callable<Integer> {
+    /** How long a Kinesis call may wait for its response before it is retried: the AWS SDK's. */
+    static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+
     private final TidelineValidate parent;
 
     @Spec CommandLine.Model.CommandSpec spec;
@@ -246,16 +358,19 @@ public final class TidelineValidate implements Runnable {
     @Option(
         names = "--endpoint",
         paramLabel = "URL",
-        description = "Kinesis endpoint, for example a local Kinesis.")
+        description =
+            "Kinesis endpoint, for example a local Kinesis (http://localhost:4567). Still needs a"
+                + " region (--region) and credentials; a local Kinesis accepts any.")
     URI endpoint;
 
     @Option(
         names = "--from",
         paramLabel = "WHEN",
+        converter = StartingPositionConverter.class,
         description =
             "trim_horizon (default), latest, an instant (2026-11-25T15:00:00Z) or a duration ago"
-                + " (PT2H).")
-    String from = "trim_horizon";
+                + " (PT2H, or 2h, 30m, 1d).")
+    StartingPosition from = StartingPosition.trimHorizon();
 
     @Option(
         names = "--to",
@@ -282,6 +397,22 @@ public final class TidelineValidate implements Runnable {
         description = "GetRecords calls per second per shard, at most 5 (default 1).")
     double readsPerSecond = KinesisStreamReader.DEFAULT_GET_RECORDS_PER_SECOND;
 
+    @Option(
+        names = "--read-timeout",
+        paramLabel = "DURATION",
+        description =
+            "How long each Kinesis call may wait for its response before the AWS SDK retries it"
+                + " (ISO-8601, default PT30S). Raise it for a slow endpoint.")
+    Duration readTimeout = DEFAULT_READ_TIMEOUT;
+
+    @Option(
+        names = "--records-per-call",
+        paramLabel = "N",
+        description =
+            "Records asked for per GetRecords call, 1 to 10000 (default 10000). Lower it when"
+                + " large responses time out.")
+    int recordsPerCall = KinesisStreamReader.DEFAULT_LIMIT;
+
     StreamCommand(TidelineValidate parent) {
       this.parent = parent;
     }
@@ -296,28 +427,69 @@ public final class TidelineValidate implements Runnable {
       return endpoint;
     }
 
+    /** The read timeout option: how long a Kinesis call may wait for its response. */
+    public Duration readTimeout() {
+      return readTimeout;
+    }
+
+    /** The stream name. */
+    public String streamName() {
+      return streamName;
+    }
+
+    private void check() {
+      CommandLine line = spec.commandLine();
+      common.check(line);
+      if (!(readsPerSecond > 0
+          && readsPerSecond <= KinesisStreamReader.MAX_GET_RECORDS_PER_SECOND)) {
+        throw new CommandLine.ParameterException(
+            line,
+            "--reads-per-second must be more than 0 and at most 5 (Kinesis allows 5 GetRecords"
+                + " per second per shard, shared by every consumer), was "
+                + readsPerSecond);
+      }
+      if (recordsPerCall < 1 || recordsPerCall > KinesisStreamReader.MAX_LIMIT) {
+        throw new CommandLine.ParameterException(
+            line,
+            "--records-per-call must be from 1 to 10000 (the GetRecords limit), was "
+                + recordsPerCall);
+      }
+      if (readTimeout.isNegative() || readTimeout.isZero()) {
+        throw new CommandLine.ParameterException(
+            line, "--read-timeout must be positive, was " + readTimeout);
+      }
+      if (reportEvery != null && (reportEvery.isNegative() || reportEvery.isZero())) {
+        throw new CommandLine.ParameterException(
+            line, "--report-every must be positive, was " + reportEvery);
+      }
+    }
+
     @Override
     public Integer call() throws Exception {
-      StartingPosition start = startingPosition(from, Clock.systemUTC());
+      check();
+      Run run = new Run(common, spec);
       try (KinesisClient client = parent.clients.apply(this)) {
-        Run run = new Run(common, spec);
         KinesisStreamReader.Builder reader =
             KinesisStreamReader.builder(client, streamName)
-                .startingAt(start)
+                .startingAt(from)
                 .stopWhenCaughtUp(!follow)
                 .getRecordsPerSecond(readsPerSecond)
+                .limit(recordsPerCall)
                 .progress(run::onGetRecords);
         if (to != null) {
           reader.until(to);
         }
         run.reportEvery = follow ? reportEvery : null;
-        return run.execute(reader.build());
+        return run.execute(reader.build(), this);
       }
     }
   }
 
   /** {@code files}: read record files written by the SDK's file sink. */
-  @Command(name = "files", description = "Read files written by the SDK's file sink.")
+  @Command(
+      name = "files",
+      mixinStandardHelpOptions = true,
+      description = "Read files written by the SDK's file sink.")
   public static final class FilesCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -328,7 +500,35 @@ public final class TidelineValidate implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      return new Run(common, spec).execute(RecordFileSource.of(files));
+      CommandLine line = spec.commandLine();
+      common.check(line);
+      for (Path file : files) {
+        String problem = null;
+        if (!Files.exists(file)) {
+          problem = "no such file";
+        } else if (Files.isDirectory(file)) {
+          problem = "is a folder; give the record files in it (for example " + file + "/*.tlrf)";
+        } else if (!Files.isReadable(file)) {
+          problem = "not readable (check its permissions)";
+        }
+        if (problem != null) {
+          throw new CommandLine.ParameterException(
+              line, "FILE " + file + ": " + problem + "; files reads files of the SDK's file sink");
+        }
+      }
+      return new Run(common, spec).execute(RecordFileSource.of(files), null);
+    }
+  }
+
+  /** Parses {@code --from}; a value it cannot read is a usage error that names the forms. */
+  static final class StartingPositionConverter
+      implements CommandLine.ITypeConverter<StartingPosition> {
+    private static final java.util.regex.Pattern SHORT_DURATION =
+        java.util.regex.Pattern.compile("([0-9]+)([smhd])");
+
+    @Override
+    public StartingPosition convert(String value) {
+      return startingPosition(value, Clock.systemUTC());
     }
   }
 
@@ -341,17 +541,26 @@ public final class TidelineValidate implements Runnable {
       return StartingPosition.latest();
     }
     try {
+      java.util.regex.Matcher shortForm =
+          StartingPositionConverter.SHORT_DURATION.matcher(value.toLowerCase(Locale.ROOT));
+      if (shortForm.matches()) {
+        String unit = shortForm.group(2);
+        Duration ago =
+            unit.equals("d")
+                ? Duration.ofDays(Long.parseLong(shortForm.group(1)))
+                : Duration.parse("PT" + shortForm.group(1) + unit.toUpperCase(Locale.ROOT));
+        return StartingPosition.atTimestamp(clock.instant().minus(ago));
+      }
       if (value.toUpperCase(Locale.ROOT).startsWith("P")) {
         return StartingPosition.atTimestamp(clock.instant().minus(Duration.parse(value)));
       }
       return StartingPosition.atTimestamp(Instant.parse(value));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          "--from '"
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new CommandLine.TypeConversionException(
+          "'"
               + from
               + "' is neither trim_horizon, latest, an instant (2026-11-25T15:00:00Z) nor a"
-              + " duration (PT2H)",
-          e);
+              + " duration ago (PT2H, 2h, 30m, 1d)");
     }
   }
 
@@ -387,13 +596,22 @@ public final class TidelineValidate implements Runnable {
       this.tally = Tally.create(common.dedupWindow, common.clockSkewTolerance);
     }
 
-    int execute(RecordSource recordSource) throws IOException, InterruptedException {
+    /**
+     * Reads the source, then writes the reports and judges them. A stream read that fails part way
+     * ({@code stream} is its command) still writes the reports of what was read, then exits 3
+     * naming the shard and the position.
+     */
+    int execute(RecordSource recordSource, StreamCommand stream)
+        throws IOException, InterruptedException {
       this.source = recordSource.describe();
       if (common.quarantine != null) {
         quarantine = Quarantine.open(common.quarantine, validator, common.showPii);
       }
+      StreamReadException failure = null;
       try {
         recordSource.read(this::accept);
+      } catch (StreamReadException e) {
+        failure = e;
       } finally {
         if (quarantine != null) {
           quarantine.close();
@@ -407,6 +625,24 @@ public final class TidelineValidate implements Runnable {
         out.print(Reports.console(report));
       }
       PrintWriter err = spec.commandLine().getErr();
+      if (failure != null) {
+        err.println(
+            "tideline-validate: reading shard "
+                + failure.shardId()
+                + " failed "
+                + (failure.lastSequenceNumber() == null
+                    ? "before its first record"
+                    : "after the record at sequence number " + failure.lastSequenceNumber())
+                + ": "
+                + Reports.printable(KinesisErrors.explain(failure.getCause(), stream))
+                + (common.reports.isEmpty()
+                    ? ""
+                    : "; the reports hold the " + tally.records() + " records read before"));
+        out.flush();
+        err.flush();
+        return EXIT_IO;
+      }
+      unknownSchemaHint(report, err);
       for (ValidationReport.SourceDamage damage : report.sourceDamage.regions) {
         err.println(
             "tideline-validate: "
@@ -470,24 +706,56 @@ public final class TidelineValidate implements Runnable {
       }
     }
 
+    /**
+     * Events whose schema is in no catalog known here are usually a forgotten {@code --schemas}:
+     * say so, and how to make a gate refuse it, rather than pass quietly with them all invalid.
+     */
+    private void unknownSchemaHint(ValidationReport report, PrintWriter err) {
+      long unknown = report.totals.invalidByReason.getOrDefault("unknown_schema", 0L);
+      if (unknown == 0) {
+        return;
+      }
+      err.println(
+          String.format(
+              Locale.ROOT,
+              "tideline-validate: %d of %d events (%.1f%%) have a schema that no catalog here"
+                  + " holds (unknown_schema). %s A release gate refuses them with --fail-on"
+                  + " 'unknown_schema>0'.",
+              unknown,
+              report.totals.events,
+              100.0 * unknown / report.totals.events,
+              common.schemas.isEmpty()
+                  ? "Only Tideline's standard events are known without --schemas: add --schemas"
+                      + " with the jars or folders holding your events' catalog ("
+                      + SchemaRegistry.CATALOG_RESOURCE
+                      + "), for example --schemas build/libs/acme-events.jar."
+                  : "Check that --schemas names the catalogs of the versions the producers"
+                      + " use."));
+    }
+
     private void writeReports(ValidationReport report) throws IOException {
       for (Path file : common.reports) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(temp)) {
-          if (name.endsWith(".html") || name.endsWith(".htm")) {
-            out.write(Reports.html(report).getBytes(StandardCharsets.UTF_8));
-          } else if (name.endsWith(".txt")) {
-            out.write(Reports.console(report).getBytes(StandardCharsets.UTF_8));
-          } else {
-            Reports.writeJson(report, out);
+        try {
+          try (OutputStream out = Files.newOutputStream(temp)) {
+            if (name.endsWith(".html") || name.endsWith(".htm")) {
+              out.write(Reports.html(report).getBytes(StandardCharsets.UTF_8));
+            } else if (name.endsWith(".txt")) {
+              out.write(Reports.console(report).getBytes(StandardCharsets.UTF_8));
+            } else {
+              Reports.writeJson(report, out);
+            }
           }
+          Files.move(
+              temp,
+              file,
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+              java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          Files.deleteIfExists(temp);
+          throw new IOException("--report " + file + " could not be written: " + message(e), e);
         }
-        Files.move(
-            temp,
-            file,
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       }
     }
 

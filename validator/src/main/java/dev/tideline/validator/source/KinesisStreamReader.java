@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
@@ -35,6 +36,10 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * <p>The read ends when every shard is read up to the end time, or, by default, when every shard is
  * caught up (an empty GetRecords with MillisBehindLatest 0); or never, for a continuous read, until
  * the reading thread is interrupted. One thread reads all shards; not thread-safe.
+ *
+ * <p>A GetRecords call that still fails after the AWS SDK's retries ends the read with a {@link
+ * StreamReadException} naming the shard and the last sequence number read from it; the records
+ * handed to the consumer before it stay counted by the caller.
  */
 public final class KinesisStreamReader implements RecordSource {
   /** GetRecords calls per second per shard: a fifth of the 5/s limit. */
@@ -42,6 +47,12 @@ public final class KinesisStreamReader implements RecordSource {
 
   /** Records per GetRecords call (the API's maximum is 10,000). */
   public static final int DEFAULT_LIMIT = 10_000;
+
+  /** The most GetRecords calls per second per shard that Kinesis allows. */
+  public static final double MAX_GET_RECORDS_PER_SECOND = 5.0;
+
+  /** The most records one GetRecords call may ask for (the API's {@code Limit}). */
+  public static final int MAX_LIMIT = 10_000;
 
   /** How a reader waits for its budget; injectable so tests do not sleep. */
   public interface Sleeper {
@@ -156,6 +167,9 @@ public final class KinesisStreamReader implements RecordSource {
       } catch (ExpiredIteratorException e) {
         next.iterator = iterator(next.shard.shardId(), next.lastSequenceNumber);
         continue;
+      } catch (SdkException e) {
+        // The SDK has already retried: give up, saying where, so the caller can keep what it read.
+        throw new StreamReadException(streamName, next.shard.shardId(), next.lastSequenceNumber, e);
       }
       long behind = response.millisBehindLatest() == null ? 0 : response.millisBehindLatest();
       boolean pastEnd = false;
@@ -324,7 +338,7 @@ public final class KinesisStreamReader implements RecordSource {
 
     /** GetRecords calls per second per shard, in (0, 5]; default 1. */
     public Builder getRecordsPerSecond(double perSecond) {
-      if (!(perSecond > 0 && perSecond <= 5)) {
+      if (!(perSecond > 0 && perSecond <= MAX_GET_RECORDS_PER_SECOND)) {
         throw new IllegalArgumentException(
             "getRecordsPerSecond must be in (0, 5] (the Kinesis limit per shard), was "
                 + perSecond);
@@ -335,7 +349,7 @@ public final class KinesisStreamReader implements RecordSource {
 
     /** Records per GetRecords call, in [1, 10000]; default 10,000. */
     public Builder limit(int limit) {
-      if (limit < 1 || limit > 10_000) {
+      if (limit < 1 || limit > MAX_LIMIT) {
         throw new IllegalArgumentException("limit must be in [1, 10000], was " + limit);
       }
       this.limit = limit;

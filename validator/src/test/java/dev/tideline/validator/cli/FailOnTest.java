@@ -59,7 +59,17 @@ class FailOnTest {
   void namesTheConditionThatDoesNotParse() {
     assertThatThrownBy(() -> FailOn.parse("invalid>0.1%,latency>3"))
         .hasMessageContaining("--fail-on metric 'latency' is unknown");
-    assertThatThrownBy(() -> FailOn.parse("invalid<3"))
-        .hasMessageContaining("'invalid<3' does not parse");
+    assertThatThrownBy(() -> FailOn.parse("invalid=3"))
+        .hasMessageContaining("'invalid=3' does not parse");
+  }
+
+  @Test
+  void failsWhenAMetricIsBelowAFloorSoAGateCanRequireEventsToArrive() {
+    ValidationReport report = report();
+
+    assertThat(FailOn.parse("events<1").broken(report)).isEmpty();
+    assertThat(FailOn.parse("events<5").broken(report)).containsExactly("events<5 (measured 4)");
+    assertThat(FailOn.parse("events<=4").broken(report)).containsExactly("events<=4 (measured 4)");
+    assertThat(FailOn.parse("events<4").broken(report)).isEmpty();
   }
 }

@@ -56,7 +56,7 @@ final class CheckCommand implements Callable<Integer> {
   @Option(
       names = {"-m", "--mode"},
       paramLabel = "<mode>",
-      description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+      description = "${COMPLETION-CANDIDATES} (any case). Default: ${DEFAULT-VALUE}.")
   CompatibilityMode mode = CompatibilityMode.DEFAULT;
 
   @Option(

@@ -1,5 +1,6 @@
 package dev.tideline.schema.tools.cli;
 
+import dev.tideline.schema.tools.CompatibilityMode;
 import dev.tideline.schema.tools.SchemaDiff;
 import dev.tideline.schema.tools.SchemaSet;
 import java.io.IOException;
@@ -19,7 +20,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Prints what changed since an earlier version: events added and removed, fields added,"
-            + " removed and changed (type, number, rules, PII, deprecation), metadata.")
+            + " removed and changed (type, number, rules, PII, deprecation), metadata; and every"
+            + " breaking change that check finds, in events or in the messages they use, marked"
+            + " **breaking**. Exits 0 either way: check is the gate.")
 final class DiffCommand implements Callable<Integer> {
   @Mixin SchemaOptions schemas;
 
@@ -33,6 +36,14 @@ final class DiffCommand implements Callable<Integer> {
   String against;
 
   @Option(
+      names = {"-m", "--mode"},
+      paramLabel = "<mode>",
+      description =
+          "Which changes are breaking, as in check: ${COMPLETION-CANDIDATES} (any case)."
+              + " Default: ${DEFAULT-VALUE}.")
+  CompatibilityMode mode = CompatibilityMode.DEFAULT;
+
+  @Option(
       names = {"-o", "--output"},
       paramLabel = "<file>",
       description = "Write the changelog to this file instead of standard output.")
@@ -42,7 +53,8 @@ final class DiffCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     SchemaSet current = schemas.current();
     List<SchemaSet> earlier = schemas.earlier(List.of(against), false);
-    String changelog = SchemaDiff.between(earlier.get(earlier.size() - 1), current).toMarkdown();
+    String changelog =
+        SchemaDiff.between(earlier.get(earlier.size() - 1), current, mode).toMarkdown();
     if (output != null) {
       Files.write(output, changelog.getBytes(StandardCharsets.UTF_8));
     } else {

@@ -51,9 +51,16 @@ final class DocsCommand implements Callable<Integer> {
     Path html = out.resolve("catalog.html");
     Files.write(markdown, CatalogDocs.markdown(catalog, title).getBytes(StandardCharsets.UTF_8));
     Files.write(html, CatalogDocs.html(catalog, title).getBytes(StandardCharsets.UTF_8));
+    int events = catalog.latest().size();
     spec.commandLine()
         .getOut()
-        .println(catalog.latest().size() + " events written to " + markdown + " and " + html);
+        .println(
+            events
+                + (events == 1 ? " event" : " events")
+                + " written to "
+                + markdown
+                + " and "
+                + html);
     return 0;
   }
 }

@@ -73,11 +73,37 @@ final class SchemaOptions {
       Path folder = Paths.get(value);
       if (Files.isDirectory(folder)) {
         versions.add(SchemaSet.load(value, rootsIn(folder, roots), compiler));
+      } else if (Files.exists(folder)) {
+        throw new SchemaException(
+            "--against " + value + " is a file; give a folder of earlier schemas or a git ref");
+      } else if (looksLikeFolder(value)) {
+        throw new SchemaException(
+            "--against "
+                + value
+                + ": no such folder; give a folder of earlier schemas or a git ref (origin/main)");
+      } else if (!SchemaSources.inGitWorkTree(roots.get(0))) {
+        throw new SchemaException(
+            "--against "
+                + value
+                + ": no such folder here, and "
+                + roots.get(0)
+                + " is not in a git work tree, so it cannot be a git ref; give a folder of"
+                + " earlier schemas");
       } else {
         versions.addAll(SchemaSources.fromGit(roots, value, history, compiler));
       }
     }
     return versions;
+  }
+
+  /** A path no git ref looks like: absolute, or starting from the current or home folder. */
+  private static boolean looksLikeFolder(String value) {
+    return Paths.get(value).isAbsolute()
+        || value.equals(".")
+        || value.equals("..")
+        || value.startsWith("./")
+        || value.startsWith("../")
+        || value.startsWith("~");
   }
 
   private static List<Path> rootsIn(Path folder, List<Path> roots) {

@@ -39,12 +39,18 @@ public final class TidelineSchema implements Runnable {
 
   /** Runs the CLI and exits the JVM with its exit code. */
   public static void main(String[] args) {
+    // Avro logs through SLF4J; the distribution's slf4j-simple shows warnings and errors only,
+    // unless the user asks for more (-Dorg.slf4j.simpleLogger.defaultLogLevel=debug).
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /** Runs the CLI with the given output streams and returns its exit code; never exits the JVM. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine commandLine = new CommandLine(new TidelineSchema());
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(

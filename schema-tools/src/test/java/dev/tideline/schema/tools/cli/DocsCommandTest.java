@@ -63,6 +63,19 @@ class DocsCommandTest {
   }
 
   @Test
+  void countsASingleEventInTheSingular(@TempDir Path dir) {
+    Cli.write(
+        dir.resolve("schemas/e.avsc"),
+        "{\"type\": \"record\", \"name\": \"E\", \"fields\": [{\"name\": \"x\", \"type\": \"int\"}]}");
+
+    Cli one =
+        Cli.run("docs", "-s", dir.resolve("schemas").toString(), "-o", dir.resolve("d").toString());
+
+    assertThat(one.exit).as(one.toString()).isZero();
+    assertThat(one.out).startsWith("1 event written to ");
+  }
+
+  @Test
   void theHtmlCatalogRendersInHeadlessChromium(@TempDir Path profile) throws Exception {
     String dom = dumpDom(out.resolve("catalog.html"), profile);
 
