@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * {@code lost}, {@code dropped}, {@code missing}, {@code gaps}, {@code late} (valid events later
  * than 1 h), {@code cold} (later than 6 h), and each invalid reason ({@code rule_violation}, {@code
  * unknown_schema}, {@code undecodable_payload}, {@code invalid_envelope}, {@code
- * outside_shard_range}, {@code bad_checksum}, {@code malformed_aggregate}, {@code pii_in_clear}), and {@code torn_tail}
- * (record files ending inside a record).
+ * outside_shard_range}, {@code bad_checksum}, {@code malformed_aggregate}, {@code pii_in_clear}),
+ * and {@code torn_tail} (record files ending inside a record).
  *
  * <p>Immutable and thread-safe.
  */
