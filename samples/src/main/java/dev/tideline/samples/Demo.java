@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
@@ -66,7 +67,10 @@ public final class Demo {
     Tracker tracker =
         Tracker.builder()
             .streamName(stream.name())
-            .sink(KinesisSink.create(kinesis))
+            // The local Kinesis (kinesis-mock, on Node.js) can take longer than the sink's default
+            // 10 s to store a full 5 MiB call on a busy machine; a call that times out after it was
+            // stored is sent again, and the validator would count duplicates.
+            .sink(KinesisSink.builder(kinesis).requestTimeout(Duration.ofMinutes(1)).build())
             .context(
                 Context.newBuilder()
                     .setAppId("demo-shop")
@@ -82,8 +86,8 @@ public final class Demo {
     for (int i = 0; i < EVENTS; i++) {
       tracker.log(event(i));
     }
-    if (!tracker.close(60, TimeUnit.SECONDS).await(60, TimeUnit.SECONDS)) {
-      out.println("  the tracker did not finish sending within 60 s");
+    if (!tracker.close(3, TimeUnit.MINUTES).await(3, TimeUnit.MINUTES)) {
+      out.println("  the tracker did not finish sending within 3 minutes");
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     kinesis.close();
