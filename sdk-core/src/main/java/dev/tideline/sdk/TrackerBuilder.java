@@ -23,9 +23,6 @@ public final class TrackerBuilder {
   /** 1 MiB: Kinesis's default maximum record size, data plus partition key. */
   public static final int DEFAULT_MAX_RECORD_BYTES = RecordSink.DEFAULT_MAX_RECORD_BYTES;
 
-  /** 10 MiB: the largest record size a Kinesis stream can be configured for. */
-  public static final int MAX_RECORD_BYTES_LIMIT = 10 * 1024 * 1024;
-
   /** 5 MiB: Kinesis's default PutRecords request limit, counting data and partition keys. */
   public static final int DEFAULT_MAX_REQUEST_BYTES = 5 * 1024 * 1024;
 
@@ -269,7 +266,7 @@ public final class TrackerBuilder {
    * from the sink.
    */
   public TrackerBuilder maxRecordBytes(int maxRecordBytes) {
-    if (maxRecordBytes < 1024 * 1024 || maxRecordBytes > MAX_RECORD_BYTES_LIMIT) {
+    if (maxRecordBytes < 1024 * 1024 || maxRecordBytes > RecordSink.MAX_RECORD_BYTES_LIMIT) {
       throw new IllegalArgumentException(
           "maxRecordBytes must be 1 MiB to 10 MiB (1048576 to 10485760), was " + maxRecordBytes);
     }

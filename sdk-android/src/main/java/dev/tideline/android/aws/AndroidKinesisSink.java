@@ -82,9 +82,6 @@ public final class AndroidKinesisSink implements RecordSink {
   /** Kinesis's error code for an expired session token ("Common Errors", Kinesis API Reference). */
   public static final String EXPIRED_TOKEN = "ExpiredTokenException";
 
-  /** Kinesis's largest configurable maximum record size: 10 MiB ("UpdateMaxRecordSize"). */
-  public static final int MAX_RECORD_BYTES_LIMIT = 10 * 1024 * 1024;
-
   static final String TARGET_PREFIX = "Kinesis_20131202.";
 
   /** The most pages of ListShards read for one listing; a guard against a looping NextToken. */
@@ -97,7 +94,10 @@ public final class AndroidKinesisSink implements RecordSink {
   private final CredentialsProvider credentials;
   private final AwsJsonClient client;
   private final SigV4Signer signer;
-  private final int configuredMaxRecordBytes;
+
+  /** Null when not configured: then the stream's own limit is asked for. */
+  private final Integer configuredMaxRecordBytes;
+
   private final ThreadPoolExecutor executor;
 
   private final Object lock = new Object();
@@ -321,7 +321,7 @@ public final class AndroidKinesisSink implements RecordSink {
   @Override
   public Completion<Integer> maxRecordBytes(final String streamName) {
     Objects.requireNonNull(streamName, "streamName");
-    if (configuredMaxRecordBytes > 0) {
+    if (configuredMaxRecordBytes != null) {
       return Completion.succeeded(configuredMaxRecordBytes);
     }
     final Completion<Integer> result = Completion.create();
@@ -381,7 +381,7 @@ public final class AndroidKinesisSink implements RecordSink {
     return "AndroidKinesisSink{"
         + client.endpoint()
         + ", maxRecordBytes="
-        + (configuredMaxRecordBytes > 0 ? configuredMaxRecordBytes : "from the stream")
+        + (configuredMaxRecordBytes != null ? configuredMaxRecordBytes : "from the stream")
         + "}";
   }
 
@@ -536,7 +536,7 @@ public final class AndroidKinesisSink implements RecordSink {
     private long connectTimeoutMillis = DEFAULT_CONNECT_TIMEOUT_MILLIS;
     private long readTimeoutMillis = DEFAULT_READ_TIMEOUT_MILLIS;
     private int threads = DEFAULT_THREADS;
-    private int maxRecordBytes;
+    private Integer maxRecordBytes;
 
     private Builder(String region, CredentialsProvider credentials) {
       Objects.requireNonNull(region, "region");

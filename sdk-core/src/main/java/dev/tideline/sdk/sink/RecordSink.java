@@ -35,6 +35,9 @@ public interface RecordSink {
   /** Kinesis's default maximum record size, data plus partition key: 1 MiB. */
   int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 
+  /** Kinesis's largest configurable maximum record size: 10 MiB ("UpdateMaxRecordSize"). */
+  int MAX_RECORD_BYTES_LIMIT = 10 * 1024 * 1024;
+
   /**
    * Writes one PutRecords batch.
    *

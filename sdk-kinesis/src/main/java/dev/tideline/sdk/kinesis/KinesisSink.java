@@ -85,16 +85,16 @@ public final class KinesisSink implements RecordSink {
    */
   public static final int DEFAULT_SYNC_THREADS = 8;
 
-  /** Kinesis's largest configurable maximum record size: 10 MiB ("UpdateMaxRecordSize"). */
-  public static final int MAX_RECORD_BYTES_LIMIT = 10 * 1024 * 1024;
-
   /** The most pages of ListShards read for one listing; a guard against a looping NextToken. */
   static final int MAX_LIST_SHARDS_PAGES = 10_000;
 
   private static final Logger LOG = Logger.getLogger(KinesisSink.class.getName());
 
   private final KinesisCalls calls;
-  private final int configuredMaxRecordBytes;
+
+  /** Null when not configured: then the stream's own limit is asked for. */
+  private final Integer configuredMaxRecordBytes;
+
   private final Duration requestTimeout;
   private final boolean closeClient;
   private final Integer listShardsPageSize;
@@ -305,7 +305,7 @@ public final class KinesisSink implements RecordSink {
   @Override
   public Completion<Integer> maxRecordBytes(String streamName) {
     Objects.requireNonNull(streamName, "streamName");
-    if (configuredMaxRecordBytes > 0) {
+    if (configuredMaxRecordBytes != null) {
       return Completion.succeeded(configuredMaxRecordBytes);
     }
     if (!enter()) {
@@ -460,7 +460,7 @@ public final class KinesisSink implements RecordSink {
     private final KinesisClient syncClient;
     private KinesisCalls calls;
     private ExecutorService executor;
-    private int maxRecordBytes;
+    private Integer maxRecordBytes;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private boolean closeClient;
     private Integer listShardsPageSize;
