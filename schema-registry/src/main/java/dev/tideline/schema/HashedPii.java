@@ -1,5 +1,7 @@
 package dev.tideline.schema;
 
+import dev.tideline.wire.Hex;
+
 /**
  * The form in which a hashed personal value travels: {@code hmac-sha256:} followed by the 64
  * lower-case hex digits of an HMAC-SHA256 digest. The SDK writes it (its {@code PiiPolicy} with
@@ -15,8 +17,6 @@ public final class HashedPii {
   /** An HMAC-SHA256 digest is 32 bytes: 64 hex digits. */
   public static final int DIGEST_HEX_DIGITS = 64;
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
   private HashedPii() {}
 
   /**
@@ -30,10 +30,7 @@ public final class HashedPii {
           "an HMAC-SHA256 digest is 32 bytes, was " + digest.length + " bytes");
     }
     StringBuilder out = new StringBuilder(PREFIX.length() + DIGEST_HEX_DIGITS).append(PREFIX);
-    for (byte b : digest) {
-      out.append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
-    }
-    return out.toString();
+    return Hex.appendTo(out, digest).toString();
   }
 
   /** Whether a value is exactly in the hashed form: the prefix, then 64 lower-case hex digits. */

@@ -7,9 +7,8 @@ import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.DescriptorProtos.OneofDescriptorProto;
+import dev.tideline.wire.Digests;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -94,7 +93,7 @@ public final class ProtoSchemas {
 
   /** The content-addressed id of a message; see the class comment. */
   public long schemaId(String messageFullName) {
-    byte[] digest = sha256(canonicalForm(messageFullName).getBytes(StandardCharsets.UTF_8));
+    byte[] digest = Digests.sha256(canonicalForm(messageFullName).getBytes(StandardCharsets.UTF_8));
     long id = 0;
     for (int i = 0; i < 8; i++) {
       id = (id << 8) | (digest[i] & 0xFF);
@@ -227,13 +226,5 @@ public final class ProtoSchemas {
   /** A type name without its leading dot. */
   public static String stripDot(String typeName) {
     return typeName.startsWith(".") ? typeName.substring(1) : typeName;
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM and Android", e);
-    }
   }
 }

@@ -2,11 +2,19 @@ package dev.tideline.wire;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tideline.proto.v1.Envelope;
+import java.io.IOException;
 
 /**
  * Reads and writes {@link Envelope}s, the unit every event travels in.
+ *
+ * <p>A producer may write an envelope in two parts: the fields it knows when an event is logged,
+ * then, when the event is sent, the sent time and the sequence, appended with {@link
+ * #writeAppended} (protobuf parsers accept fields in any order). {@link #appendedSize} and {@link
+ * #sentTimeSize} give their exact sizes, so that records can be filled to a limit before the sent
+ * time is known.
  *
  * <p>Stateless and thread-safe.
  */
@@ -15,6 +23,40 @@ public final class Envelopes {
   public static final int ID_LENGTH = 16;
 
   private Envelopes() {}
+
+  /**
+   * The bytes {@code sent_time_us} adds to an envelope: none for 0 (unset, as proto3 leaves a zero
+   * value), else its tag and varint.
+   */
+  public static int sentTimeSize(long sentTimeMicros) {
+    return sentTimeMicros == 0L
+        ? 0
+        : WireTags.TAG_SIZE + CodedOutputStream.computeInt64SizeNoTag(sentTimeMicros);
+  }
+
+  /**
+   * The bytes {@link #writeAppended} adds: the sent time ({@link #sentTimeSize}) and the sequence,
+   * which is always written.
+   */
+  public static int appendedSize(long sentTimeMicros, long sequence) {
+    return sentTimeSize(sentTimeMicros)
+        + WireTags.TAG_SIZE
+        + CodedOutputStream.computeUInt64SizeNoTag(sequence);
+  }
+
+  /**
+   * Appends {@code sent_time_us} (unless 0) and {@code sequence} to an envelope being written,
+   * exactly {@link #appendedSize} bytes.
+   */
+  public static void writeAppended(CodedOutputStream out, long sentTimeMicros, long sequence)
+      throws IOException {
+    if (sentTimeMicros != 0L) {
+      out.writeUInt32NoTag(WireTags.ENVELOPE_SENT_TIME_US);
+      out.writeInt64NoTag(sentTimeMicros);
+    }
+    out.writeUInt32NoTag(WireTags.ENVELOPE_SEQUENCE);
+    out.writeUInt64NoTag(sequence);
+  }
 
   /** Serializes an envelope. */
   public static byte[] encode(Envelope envelope) {

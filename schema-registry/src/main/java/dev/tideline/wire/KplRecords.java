@@ -9,14 +9,17 @@ import dev.tideline.proto.kpl.Record;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The KPL aggregated record format, as the Kinesis Producer Library writes it and the KCL reads it:
  * the magic bytes {@code F3 89 9A C2}, a protobuf {@link AggregatedRecord}, then the 16-byte MD5
  * digest of the protobuf bytes (KPL "aggregation-format.md").
+ *
+ * <p>The one place that frames aggregated records: {@link #encode(AggregatedRecord)} for a built
+ * message, and {@link #encode(int, Body)} with {@link #writePartitionKey} and {@link
+ * #writeRecordHeader} for a writer (the SDK's aggregator) that streams its sub-records' bytes
+ * without building messages.
  *
  * <p>Stateless and thread-safe.
  */
@@ -28,7 +31,7 @@ public final class KplRecords {
   public static final int MAGIC_LENGTH = 4;
 
   /** Length of the MD5 suffix. */
-  public static final int DIGEST_LENGTH = 16;
+  public static final int DIGEST_LENGTH = Digests.MD5_LENGTH;
 
   /** Bytes an aggregated record adds around its protobuf body. */
   public static final int OVERHEAD = MAGIC_LENGTH + DIGEST_LENGTH;
@@ -53,22 +56,80 @@ public final class KplRecords {
     return true;
   }
 
+  /** Writes the protobuf body of an aggregated record. */
+  public interface Body {
+    /** Writes exactly the body length announced to {@link #encode(int, Body)}. */
+    void writeTo(CodedOutputStream out) throws IOException;
+  }
+
   /** Serializes an aggregated record with magic and checksum. */
   public static byte[] encode(AggregatedRecord record) {
-    int bodyLength = record.getSerializedSize();
+    return encode(record.getSerializedSize(), record::writeTo);
+  }
+
+  /**
+   * Frames a body of {@code bodyLength} bytes: the magic bytes, the body as {@code body} writes it,
+   * then the MD5 digest of the body.
+   *
+   * @throws IllegalStateException if {@code body} writes more or fewer bytes than {@code
+   *     bodyLength} (a bug in the writer)
+   */
+  public static byte[] encode(int bodyLength, Body body) {
     byte[] out = new byte[OVERHEAD + bodyLength];
     System.arraycopy(MAGIC, 0, out, 0, MAGIC_LENGTH);
     try {
       CodedOutputStream coded = CodedOutputStream.newInstance(out, MAGIC_LENGTH, bodyLength);
-      record.writeTo(coded);
+      body.writeTo(coded);
       coded.checkNoSpaceLeft();
     } catch (IOException e) {
       throw new IllegalStateException("serializing to an array cannot fail", e);
     }
-    MessageDigest md5 = md5();
-    md5.update(out, MAGIC_LENGTH, bodyLength);
-    System.arraycopy(md5.digest(), 0, out, MAGIC_LENGTH + bodyLength, DIGEST_LENGTH);
+    Digests.md5(out, MAGIC_LENGTH, bodyLength, out, MAGIC_LENGTH + bodyLength);
     return out;
+  }
+
+  /** The bytes a partition key table entry of that UTF-8 length adds to the body. */
+  public static int partitionKeySize(int utf8Length) {
+    return WireTags.TAG_SIZE + CodedOutputStream.computeUInt32SizeNoTag(utf8Length) + utf8Length;
+  }
+
+  /** Writes a partition key table entry (a string field: length-delimited UTF-8). */
+  public static void writePartitionKey(CodedOutputStream out, byte[] utf8) throws IOException {
+    out.writeUInt32NoTag(WireTags.AGGREGATE_PARTITION_KEY);
+    out.writeUInt32NoTag(utf8.length);
+    out.writeRawBytes(utf8);
+  }
+
+  /**
+   * The bytes a sub-record without explicit hash key or tags adds to the body: its {@code records}
+   * entry with the partition key index and {@code dataLength} bytes of data.
+   */
+  public static int recordSize(long partitionKeyIndex, int dataLength) {
+    int inner = recordMessageSize(partitionKeyIndex, dataLength);
+    return WireTags.TAG_SIZE + CodedOutputStream.computeUInt32SizeNoTag(inner) + inner;
+  }
+
+  /**
+   * Writes a sub-record without explicit hash key or tags up to its data: the {@code records}
+   * entry's tag and length, the partition key index, and the data field's tag and length. The
+   * caller writes the {@code dataLength} bytes of data next.
+   */
+  public static void writeRecordHeader(
+      CodedOutputStream out, long partitionKeyIndex, int dataLength) throws IOException {
+    out.writeUInt32NoTag(WireTags.AGGREGATE_RECORD);
+    out.writeUInt32NoTag(recordMessageSize(partitionKeyIndex, dataLength));
+    out.writeUInt32NoTag(WireTags.RECORD_PARTITION_KEY_INDEX);
+    out.writeUInt64NoTag(partitionKeyIndex);
+    out.writeUInt32NoTag(WireTags.RECORD_DATA);
+    out.writeUInt32NoTag(dataLength);
+  }
+
+  private static int recordMessageSize(long partitionKeyIndex, int dataLength) {
+    return WireTags.TAG_SIZE
+        + CodedOutputStream.computeUInt64SizeNoTag(partitionKeyIndex)
+        + WireTags.TAG_SIZE
+        + CodedOutputStream.computeUInt32SizeNoTag(dataLength)
+        + dataLength;
   }
 
   /**
@@ -86,7 +147,7 @@ public final class KplRecords {
       throw new MalformedRecordException(
           MalformedRecordException.Reason.BAD_MAGIC,
           "expected KPL magic F3 89 9A C2, found "
-              + hex(data, 0, Math.min(MAGIC_LENGTH, data.length)));
+              + Hex.spaced(data, 0, Math.min(MAGIC_LENGTH, data.length)));
     }
     if (data.length < OVERHEAD) {
       throw new MalformedRecordException(
@@ -98,9 +159,7 @@ public final class KplRecords {
               + " bytes)");
     }
     int bodyLength = data.length - OVERHEAD;
-    MessageDigest md5 = md5();
-    md5.update(data, MAGIC_LENGTH, bodyLength);
-    byte[] expected = md5.digest();
+    byte[] expected = Digests.md5(data, MAGIC_LENGTH, bodyLength);
     byte[] actual = Arrays.copyOfRange(data, data.length - DIGEST_LENGTH, data.length);
     if (!MessageDigest.isEqual(expected, actual)) {
       throw new MalformedRecordException(
@@ -108,9 +167,9 @@ public final class KplRecords {
           "MD5 of the "
               + bodyLength
               + " protobuf bytes is "
-              + hex(expected, 0, DIGEST_LENGTH)
+              + Hex.spaced(expected, 0, DIGEST_LENGTH)
               + " but the record ends with "
-              + hex(actual, 0, DIGEST_LENGTH));
+              + Hex.spaced(actual, 0, DIGEST_LENGTH));
     }
     AggregatedRecord record;
     try {
@@ -168,26 +227,6 @@ public final class KplRecords {
   private static String unsigned(long value) {
     return value >= 0
         ? Long.toString(value)
-        : new BigInteger(Long.toHexString(value), 16).toString();
-  }
-
-  private static MessageDigest md5() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is required of every JVM and Android", e);
-    }
-  }
-
-  static String hex(byte[] bytes, int from, int length) {
-    StringBuilder out = new StringBuilder(length * 3);
-    for (int i = from; i < from + length; i++) {
-      if (i > from) {
-        out.append(' ');
-      }
-      out.append(Character.forDigit((bytes[i] >> 4) & 0xF, 16))
-          .append(Character.forDigit(bytes[i] & 0xF, 16));
-    }
-    return out.toString().toUpperCase(Locale.ROOT);
+        : BigInteger.valueOf(value).add(BigInteger.ONE.shiftLeft(64)).toString();
   }
 }

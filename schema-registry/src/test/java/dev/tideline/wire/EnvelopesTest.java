@@ -4,11 +4,13 @@ import static dev.tideline.wire.KplRecordsTest.assertMalformed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import dev.tideline.proto.v1.Context;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.proto.v1.Platform;
 import dev.tideline.proto.v1.SchemaFormat;
 import dev.tideline.wire.MalformedRecordException.Reason;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class EnvelopesTest {
@@ -31,6 +33,54 @@ class EnvelopesTest {
     byte[] bytes = Envelopes.encode(ENVELOPE);
     assertThat(Envelopes.decode(bytes)).isEqualTo(ENVELOPE);
     assertThat(Envelopes.decode(ByteString.copyFrom(bytes))).isEqualTo(ENVELOPE);
+  }
+
+  /** The envelope without sequence, with the appended fields written after it. */
+  private static byte[] appended(Envelope body, long sentTimeMicros, long sequence)
+      throws Exception {
+    byte[] head = body.toByteArray();
+    int size = Envelopes.appendedSize(sentTimeMicros, sequence);
+    byte[] out = Arrays.copyOf(head, head.length + size);
+    CodedOutputStream coded = CodedOutputStream.newInstance(out, head.length, size);
+    Envelopes.writeAppended(coded, sentTimeMicros, sequence);
+    coded.checkNoSpaceLeft();
+    return out;
+  }
+
+  @Test
+  void appendedSentTimeAndSequenceReadAsTheirFields() throws Exception {
+    Envelope body = ENVELOPE.toBuilder().clearSequence().build();
+
+    Envelope read = Envelopes.decode(appended(body, 1_764_000_000_500_000L, 7));
+
+    assertThat(read).isEqualTo(ENVELOPE.toBuilder().setSentTimeUs(1_764_000_000_500_000L).build());
+  }
+
+  @Test
+  void aZeroSentTimeIsLeftOutAndTheSequenceIsAlwaysWritten() throws Exception {
+    Envelope body = ENVELOPE.toBuilder().clearSequence().build();
+
+    assertThat(Envelopes.sentTimeSize(0)).isZero();
+    assertThat(Envelopes.appendedSize(0, 0)).isEqualTo(2);
+    byte[] bytes = appended(body, 0, 7);
+    assertThat(bytes).hasSize(body.getSerializedSize() + 2);
+    assertThat(Envelopes.decode(bytes)).isEqualTo(ENVELOPE);
+  }
+
+  @Test
+  void appendedSizesAreTheSerializedSizes() throws Exception {
+    long[] times = {1, 127, 128, 1_764_000_000_000_000L, -1};
+    for (long time : times) {
+      assertThat(Envelopes.sentTimeSize(time))
+          .isEqualTo(Envelope.newBuilder().setSentTimeUs(time).build().getSerializedSize());
+      assertThat(Envelopes.appendedSize(time, 300))
+          .isEqualTo(
+              Envelope.newBuilder()
+                  .setSentTimeUs(time)
+                  .setSequence(300)
+                  .build()
+                  .getSerializedSize());
+    }
   }
 
   @Test

@@ -131,6 +131,67 @@ class KplRecordsTest {
     return out;
   }
 
+  @Test
+  void aStreamedBodyIsFramedExactlyAsTheBuiltMessage() throws Exception {
+    AggregatedRecord built =
+        AggregatedRecord.newBuilder()
+            .addPartitionKeyTable("user-1")
+            .addPartitionKeyTable("ü-2")
+            .addRecords(
+                Record.newBuilder().setPartitionKeyIndex(0).setData(ByteString.copyFromUtf8("a")))
+            .addRecords(
+                Record.newBuilder()
+                    .setPartitionKeyIndex(1)
+                    .setData(ByteString.copyFrom(new byte[300])))
+            .build();
+    byte[][] keys = {
+      "user-1".getBytes(StandardCharsets.UTF_8), "ü-2".getBytes(StandardCharsets.UTF_8)
+    };
+    byte[][] data = {"a".getBytes(StandardCharsets.UTF_8), new byte[300]};
+    int bodyLength = 0;
+    for (byte[] key : keys) {
+      bodyLength += KplRecords.partitionKeySize(key.length);
+    }
+    for (int i = 0; i < data.length; i++) {
+      bodyLength += KplRecords.recordSize(i, data[i].length);
+    }
+    assertThat(bodyLength).isEqualTo(built.getSerializedSize());
+
+    byte[] streamed =
+        KplRecords.encode(
+            built.getSerializedSize(),
+            out -> {
+              for (byte[] key : keys) {
+                KplRecords.writePartitionKey(out, key);
+              }
+              for (int i = 0; i < data.length; i++) {
+                KplRecords.writeRecordHeader(out, i, data[i].length);
+                out.writeRawBytes(data[i]);
+              }
+            });
+
+    assertThat(streamed).isEqualTo(KplRecords.encode(built));
+  }
+
+  @Test
+  void aBodyWriterThatWritesTooLittleIsABug() {
+    assertThatThrownBy(() -> KplRecords.encode(3, out -> out.writeRawBytes(new byte[2])))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aChecksumMismatchQuotesBothDigestsInHex() {
+    byte[] encoded = KplRecords.encode(TWO_RECORDS);
+    int bodyLength = encoded.length - KplRecords.OVERHEAD;
+    byte[] expected = Digests.md5(encoded, KplRecords.MAGIC_LENGTH, bodyLength);
+    encoded[encoded.length - 1] ^= 1;
+
+    assertMalformed(
+        () -> KplRecords.decode(encoded),
+        Reason.BAD_CHECKSUM,
+        "is " + Hex.spaced(expected, 0, 16) + " but the record ends with");
+  }
+
   static void assertMalformed(ThrowingCallable call, Reason reason, String messagePart) {
     assertThatThrownBy(call)
         .isInstanceOfSatisfying(

@@ -1,12 +1,9 @@
 package dev.tideline.sdk;
 
-import com.google.protobuf.CodedOutputStream;
 import dev.tideline.sdk.sink.SinkRecord;
+import dev.tideline.wire.Envelopes;
 import dev.tideline.wire.KplRecords;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +23,9 @@ import java.util.Map;
  * from 1987 to the year 4253); otherwise (only clocks near 0 or negative, in tests) the opening
  * time is kept, so the record never differs from the size it was checked at. See {@link
  * #sentTime(long, long)}.
+ *
+ * <p>The bytes themselves (framing, sub-records, appended envelope fields) are written by {@link
+ * KplRecords} and {@link Envelopes}, the one home of the wire format.
  *
  * <p>Worker-owned.
  */
@@ -54,13 +54,9 @@ final class Aggregator {
    * reserved time.
    */
   static long sentTime(long reservedMicros, long builtMicros) {
-    return sentTimeFieldSize(builtMicros) == sentTimeFieldSize(reservedMicros)
+    return Envelopes.sentTimeSize(builtMicros) == Envelopes.sentTimeSize(reservedMicros)
         ? builtMicros
         : reservedMicros;
-  }
-
-  private static int sentTimeFieldSize(long micros) {
-    return micros == 0L ? 0 : 1 + CodedOutputStream.computeInt64SizeNoTag(micros);
   }
 
   /** Adds the event if the record still fits the limit; false (and unchanged) otherwise. */
@@ -71,19 +67,12 @@ final class Aggregator {
     int keyIndexValue;
     if (index == null) {
       key = event.partitionKey.getBytes(StandardCharsets.UTF_8);
-      added += 1 + CodedOutputStream.computeUInt32SizeNoTag(key.length) + key.length;
+      added += KplRecords.partitionKeySize(key.length);
       keyIndexValue = keys.size();
     } else {
       keyIndexValue = index;
     }
-    int dataSize = event.dataSize(openedMicros);
-    int inner =
-        1
-            + CodedOutputStream.computeUInt64SizeNoTag(keyIndexValue)
-            + 1
-            + CodedOutputStream.computeUInt32SizeNoTag(dataSize)
-            + dataSize;
-    added += 1 + CodedOutputStream.computeUInt32SizeNoTag(inner) + inner;
+    added += KplRecords.recordSize(keyIndexValue, event.dataSize(openedMicros));
     int recordKeyBytes = events.isEmpty() ? (key != null ? key.length : 0) : firstKeyBytes;
     long total = (long) KplRecords.OVERHEAD + bodySize + added + recordKeyBytes;
     if (total > maxRecordBytes) {
@@ -126,41 +115,19 @@ final class Aggregator {
     if (events.size() == 1) {
       return single(first, laneKey, sentTimeMicros);
     }
-    byte[] out = new byte[KplRecords.OVERHEAD + bodySize];
-    System.arraycopy(KplRecords.magic(), 0, out, 0, KplRecords.MAGIC_LENGTH);
-    CodedOutputStream coded = CodedOutputStream.newInstance(out, KplRecords.MAGIC_LENGTH, bodySize);
-    try {
-      for (byte[] key : keys) {
-        coded.writeByteArray(1, key); // a string field is length-delimited UTF-8
-      }
-      for (TrackedEvent event : events) {
-        int keyIndexValue = keyIndex.get(event.partitionKey);
-        int dataSize = event.dataSize(sentTimeMicros);
-        int inner =
-            1
-                + CodedOutputStream.computeUInt64SizeNoTag(keyIndexValue)
-                + 1
-                + CodedOutputStream.computeUInt32SizeNoTag(dataSize)
-                + dataSize;
-        coded.writeTag(3, 2);
-        coded.writeUInt32NoTag(inner);
-        coded.writeUInt64(1, keyIndexValue);
-        coded.writeTag(3, 2);
-        coded.writeUInt32NoTag(dataSize);
-        coded.writeRawBytes(event.body);
-        if (sentTimeMicros != 0L) {
-          coded.writeInt64(6, sentTimeMicros);
-        }
-        coded.writeUInt64(8, event.sequence);
-      }
-      coded.checkNoSpaceLeft();
-    } catch (IOException e) {
-      throw new IllegalStateException("writing to an array cannot fail", e);
-    }
-    MessageDigest md5 = md5();
-    md5.update(out, KplRecords.MAGIC_LENGTH, bodySize);
-    System.arraycopy(
-        md5.digest(), 0, out, KplRecords.MAGIC_LENGTH + bodySize, KplRecords.DIGEST_LENGTH);
+    byte[] out =
+        KplRecords.encode(
+            bodySize,
+            coded -> {
+              for (byte[] key : keys) {
+                KplRecords.writePartitionKey(coded, key);
+              }
+              for (TrackedEvent event : events) {
+                KplRecords.writeRecordHeader(
+                    coded, keyIndex.get(event.partitionKey), event.dataSize(sentTimeMicros));
+                event.writeData(coded, sentTimeMicros);
+              }
+            });
     SinkRecord record = SinkRecord.of(first.partitionKey, first.hashKey().toString(), out);
     return new OutRecord(new ArrayList<>(events), record, laneKey, true);
   }
@@ -171,13 +138,5 @@ final class Aggregator {
     one.add(event);
     return new OutRecord(
         one, SinkRecord.of(event.partitionKey, event.data(sentTimeMicros)), laneKey, false);
-  }
-
-  private static MessageDigest md5() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is required of every JVM and Android", e);
-    }
   }
 }

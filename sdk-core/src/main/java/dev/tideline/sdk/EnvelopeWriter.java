@@ -8,6 +8,8 @@ import dev.tideline.proto.v1.Context;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.proto.v1.SchemaFormat;
 import dev.tideline.schema.SchemaRegistry;
+import dev.tideline.wire.Envelopes;
+import dev.tideline.wire.WireTags;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +20,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * Writes envelopes straight to bytes, without an {@link Envelope} builder per event: the fields
  * that are the same for every event of a type (type, format, schema id) or of the tracker (producer
  * id, context, attributes) are serialized once and copied. Protobuf parsers accept fields in any
- * order, so the sequence number and sent time are appended later ({@link TrackedEvent#data}).
+ * order, so the sequence number and sent time are appended later ({@link TrackedEvent#data}, {@link
+ * Envelopes#writeAppended}). Field tags come from {@link WireTags}.
  *
  * <p>Thread-safe.
  */
 final class EnvelopeWriter {
+  /** The event id field: tag, length, 16 bytes. */
+  private static final int EVENT_ID_SIZE = WireTags.TAG_SIZE + 1 + Envelopes.ID_LENGTH;
+
   /** How an event class is logged: its schema and its serializer. */
   static final class EventType {
     final String name;
@@ -264,29 +270,31 @@ final class EnvelopeWriter {
     long idLow = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     byte[] constant = constantFields;
 
-    int size = 2 + 16 + prefix.length + constant.length;
+    int size = EVENT_ID_SIZE + prefix.length + constant.length;
     if (eventTimeMicros != 0) {
-      size += 1 + CodedOutputStream.computeInt64SizeNoTag(eventTimeMicros);
+      size += WireTags.TAG_SIZE + CodedOutputStream.computeInt64SizeNoTag(eventTimeMicros);
     }
     if (payloadSize > 0) {
-      size += 1 + CodedOutputStream.computeUInt32SizeNoTag(payloadSize) + payloadSize;
+      size +=
+          WireTags.TAG_SIZE + CodedOutputStream.computeUInt32SizeNoTag(payloadSize) + payloadSize;
     }
     byte[] body = new byte[size];
-    // Field 1, event_id: tag 0x0A, length 16, big-endian UUID bytes.
-    body[0] = 0x0A;
-    body[1] = 16;
+    // event_id first: its tag, its length (16, a one-byte varint), the big-endian UUID bytes.
+    body[0] = (byte) WireTags.ENVELOPE_EVENT_ID;
+    body[1] = (byte) Envelopes.ID_LENGTH;
     putLong(body, 2, idHigh);
     putLong(body, 10, idLow);
-    int position = 18;
+    int position = EVENT_ID_SIZE;
     System.arraycopy(prefix, 0, body, position, prefix.length);
     position += prefix.length;
     CodedOutputStream coded = CodedOutputStream.newInstance(body, position, size - position);
     try {
       if (eventTimeMicros != 0) {
-        coded.writeInt64(5, eventTimeMicros);
+        coded.writeUInt32NoTag(WireTags.ENVELOPE_EVENT_TIME_US);
+        coded.writeInt64NoTag(eventTimeMicros);
       }
       if (payloadSize > 0) {
-        coded.writeTag(10, 2);
+        coded.writeUInt32NoTag(WireTags.ENVELOPE_PAYLOAD);
         coded.writeUInt32NoTag(payloadSize);
         if (message != null) {
           // Protobuf writes '?' for a lone surrogate: noticed and counted, its warning kept out

@@ -1,10 +1,11 @@
 package dev.tideline.sdk;
 
-import com.google.protobuf.CodedOutputStream;
 import dev.tideline.events.v1.ProducerAudit;
 import dev.tideline.proto.v1.Context;
 import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.sdk.sink.RecordSink;
+import dev.tideline.wire.Envelopes;
+import dev.tideline.wire.Hex;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -121,7 +122,7 @@ final class Pipeline {
         spool != null
             ? spool.producerId()
             : config.producerId != null ? config.producerId.clone() : randomId();
-    this.producerKey = hex(producerId);
+    this.producerKey = Hex.encode(producerId);
     this.writer =
         new EnvelopeWriter(
             registry,
@@ -145,7 +146,7 @@ final class Pipeline {
                 config.maxBufferBytes, config.bufferPolicy, config.blockTimeoutNanos, clock);
     this.partitionKeys = config.partitionKeys;
     long now = clock.currentTimeMicros();
-    this.sentTimeFieldBytes = now == 0 ? 0 : 1 + CodedOutputStream.computeInt64SizeNoTag(now);
+    this.sentTimeFieldBytes = Envelopes.sentTimeSize(now);
     this.shutdownHookTimeoutNanos = config.shutdownHookTimeoutNanos;
     this.closeSink = config.closeSink;
     // With a spool, the worker also leaves at least half the spool to the buffer's policy.
@@ -189,14 +190,6 @@ final class Pipeline {
     id[6] = (byte) ((id[6] & 0x0F) | 0x40); // UUIDv4
     id[8] = (byte) ((id[8] & 0x3F) | 0x80);
     return id;
-  }
-
-  private static String hex(byte[] bytes) {
-    StringBuilder out = new StringBuilder(bytes.length * 2);
-    for (byte b : bytes) {
-      out.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-    }
-    return out.toString();
   }
 
   void start() {

@@ -2,8 +2,7 @@ package dev.tideline.sdk;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.WireFormat;
-import dev.tideline.proto.v1.Envelope;
+import dev.tideline.wire.WireTags;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -726,16 +725,11 @@ final class SpoolBuffer implements EventBuffer {
     CodedInputStream in = CodedInputStream.newInstance(entry.body);
     try {
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-        int field = WireFormat.getTagFieldNumber(tag);
-        int wireType = WireFormat.getTagWireType(tag);
-        if (field == Envelope.EVENT_ID_FIELD_NUMBER
-            && wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        if (tag == WireTags.ENVELOPE_EVENT_ID) {
           id = in.readBytes();
-        } else if (field == Envelope.EVENT_TYPE_FIELD_NUMBER
-            && wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        } else if (tag == WireTags.ENVELOPE_EVENT_TYPE) {
           type = in.readBytes();
-        } else if (field == Envelope.EVENT_TIME_US_FIELD_NUMBER
-            && wireType == WireFormat.WIRETYPE_VARINT) {
+        } else if (tag == WireTags.ENVELOPE_EVENT_TIME_US) {
           eventTime = in.readInt64();
         } else if (!in.skipField(tag)) {
           break;

@@ -1,14 +1,20 @@
 package dev.tideline.sdk;
 
 import com.google.protobuf.CodedOutputStream;
+import dev.tideline.wire.Envelopes;
+import dev.tideline.wire.HashKeys;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.UUID;
 
 /**
  * One accepted event on its way to Kinesis, as the {@link TrackerListener} sees it: its identity
  * and its serialized envelope (the original event, for dead letters).
  *
- * <p>Immutable to its readers. The envelope bytes are built on demand.
+ * <p>Immutable to its readers: they see only the read-only accessors below. The fields are
+ * package-private because the pipeline (the buffer that accepts the event, then the worker) fills
+ * in its sequence, hash key and spool position; the accessors' values are set before a listener
+ * ever sees the event. The envelope bytes are built on demand, a new array per call.
  */
 public final class TrackedEvent {
   // Envelope fields written at log() time: everything but sequence and sent time, which are
@@ -45,10 +51,8 @@ public final class TrackedEvent {
   long hashLow;
 
   /** The hash key as a number (for explicit hash keys and range checks; not per event). */
-  java.math.BigInteger hashKey() {
-    java.math.BigInteger high = new java.math.BigInteger(Long.toHexString(hashHigh), 16);
-    java.math.BigInteger low = new java.math.BigInteger(Long.toHexString(hashLow), 16);
-    return high.shiftLeft(64).or(low);
+  BigInteger hashKey() {
+    return HashKeys.of(hashHigh, hashLow);
   }
 
   /**
@@ -77,10 +81,7 @@ public final class TrackedEvent {
 
   /** The size the event would hold in the buffer with that sequence number. */
   long bufferedSizeWith(long sequence) {
-    return (long) body.length
-        + 1
-        + CodedOutputStream.computeUInt64SizeNoTag(sequence)
-        + partitionKeyBytes;
+    return (long) body.length + Envelopes.appendedSize(0L, sequence) + partitionKeyBytes;
   }
 
   /** Called once, by the buffer that accepts the event. */
@@ -122,29 +123,26 @@ public final class TrackedEvent {
 
   /** The envelope's size in bytes with a sent time of that value (0: none). */
   int dataSize(long sentTimeMicros) {
-    int size = body.length + 1 + CodedOutputStream.computeUInt64SizeNoTag(sequence);
-    if (sentTimeMicros != 0L) {
-      size += 1 + CodedOutputStream.computeInt64SizeNoTag(sentTimeMicros);
-    }
-    return size;
+    return body.length + Envelopes.appendedSize(sentTimeMicros, sequence);
   }
 
   /** The serialized envelope with a sent time (0: none). */
   byte[] data(long sentTimeMicros) {
     byte[] out = new byte[dataSize(sentTimeMicros)];
-    System.arraycopy(body, 0, out, 0, body.length);
-    CodedOutputStream coded =
-        CodedOutputStream.newInstance(out, body.length, out.length - body.length);
+    CodedOutputStream coded = CodedOutputStream.newInstance(out);
     try {
-      if (sentTimeMicros != 0L) {
-        coded.writeInt64(6, sentTimeMicros);
-      }
-      coded.writeUInt64(8, sequence);
+      writeData(coded, sentTimeMicros);
       coded.checkNoSpaceLeft();
     } catch (IOException e) {
       throw new IllegalStateException("writing to an array cannot fail", e);
     }
     return out;
+  }
+
+  /** Writes the serialized envelope with a sent time (0: none), {@link #dataSize} bytes. */
+  void writeData(CodedOutputStream out, long sentTimeMicros) throws IOException {
+    out.writeRawBytes(body);
+    Envelopes.writeAppended(out, sentTimeMicros, sequence);
   }
 
   @Override

@@ -2,10 +2,12 @@ package dev.tideline.validator;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
 import dev.tideline.proto.v1.Context;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.proto.v1.Platform;
 import dev.tideline.wire.Envelopes;
+import dev.tideline.wire.WireTags;
 import java.io.IOException;
 import java.util.UUID;
 
@@ -18,24 +20,18 @@ import java.util.UUID;
  * field twice, an unknown field, a field with another wire type than its declaration, the {@code
  * attributes} map, a string that is not UTF-8, a truncated or malformed input. The caller then
  * parses the {@link Envelope} the usual way, so every uncommon input gets the generated parser's
- * exact semantics and error messages. {@code EnvelopeViewTest} checks both ways agree.
+ * exact semantics and error messages. {@code EnvelopeViewTest} checks both ways agree. Each give-up
+ * is counted in the report ({@code fast_path.envelope_fallbacks}), so that a field added to the
+ * envelope, which this reader would not know, shows there rather than silently slowing every event
+ * down. Tags come from {@link WireTags}.
  */
 final class EnvelopeView {
-  // Tags: (field number << 3) | wire type, for the envelope.proto fields.
-  private static final int EVENT_ID = 1 << 3 | 2;
-  private static final int EVENT_TYPE = 2 << 3 | 2;
-  private static final int FORMAT = 3 << 3;
-  private static final int SCHEMA_ID = 4 << 3 | 1;
-  private static final int EVENT_TIME_US = 5 << 3;
-  private static final int SENT_TIME_US = 6 << 3;
-  private static final int PRODUCER_ID = 7 << 3 | 2;
-  private static final int SEQUENCE = 8 << 3;
-  private static final int CONTEXT = 9 << 3 | 2;
-  private static final int PAYLOAD = 10 << 3 | 2;
-  private static final int APP_VERSION = 2 << 3 | 2;
-  private static final int PLATFORM = 3 << 3;
-  private static final int NETWORK = 12 << 3;
-  private static final int CONTEXT_FIELDS = 14;
+  /** The last envelope field read here; {@code attributes} and any later field take the parser. */
+  private static final int LAST_FIELD = Envelope.PAYLOAD_FIELD_NUMBER;
+
+  /** The last context field; a context with a later one takes the parser. */
+  private static final int LAST_CONTEXT_FIELD = Context.HOST_FIELD_NUMBER;
+
   private static final int ID_LENGTH = Envelopes.ID_LENGTH;
 
   /** The event id's length in bytes; its value in the two longs when it is 16 bytes long. */
@@ -106,12 +102,12 @@ final class EnvelopeView {
       int seen = 0;
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
         int bit = 1 << (tag >>> 3);
-        if ((tag >>> 3) > 10 || (seen & bit) != 0) {
+        if ((tag >>> 3) > LAST_FIELD || (seen & bit) != 0) {
           return null;
         }
         seen |= bit;
         switch (tag) {
-          case EVENT_ID:
+          case WireTags.ENVELOPE_EVENT_ID:
             view.eventIdLength = in.readRawVarint32();
             if (view.eventIdLength == ID_LENGTH) {
               view.eventIdHigh = Long.reverseBytes(in.readRawLittleEndian64());
@@ -120,7 +116,7 @@ final class EnvelopeView {
               in.skipRawBytes(view.eventIdLength);
             }
             break;
-          case EVENT_TYPE:
+          case WireTags.ENVELOPE_EVENT_TYPE:
             {
               ByteString bytes = in.readBytes();
               if (previous != null && bytes.equals(previous.eventTypeBytes)) {
@@ -131,19 +127,19 @@ final class EnvelopeView {
               view.eventTypeBytes = bytes;
               break;
             }
-          case FORMAT:
+          case WireTags.ENVELOPE_FORMAT:
             view.format = in.readEnum();
             break;
-          case SCHEMA_ID:
+          case WireTags.ENVELOPE_SCHEMA_ID:
             view.schemaId = in.readFixed64();
             break;
-          case EVENT_TIME_US:
+          case WireTags.ENVELOPE_EVENT_TIME_US:
             view.eventTimeUs = in.readInt64();
             break;
-          case SENT_TIME_US:
+          case WireTags.ENVELOPE_SENT_TIME_US:
             view.sentTimeUs = in.readInt64();
             break;
-          case PRODUCER_ID:
+          case WireTags.ENVELOPE_PRODUCER_ID:
             view.producerIdLength = in.readRawVarint32();
             if (view.producerIdLength == ID_LENGTH) {
               view.producerIdHigh = Long.reverseBytes(in.readRawLittleEndian64());
@@ -152,10 +148,10 @@ final class EnvelopeView {
               in.skipRawBytes(view.producerIdLength);
             }
             break;
-          case SEQUENCE:
+          case WireTags.ENVELOPE_SEQUENCE:
             view.sequence = in.readUInt64();
             break;
-          case CONTEXT:
+          case WireTags.ENVELOPE_CONTEXT:
             {
               ByteString context = in.readBytes();
               view.contextBytes = context;
@@ -169,7 +165,7 @@ final class EnvelopeView {
               }
               break;
             }
-          case PAYLOAD:
+          case WireTags.ENVELOPE_PAYLOAD:
             view.payload = in.readBytes();
             break;
           default:
@@ -191,15 +187,15 @@ final class EnvelopeView {
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       int number = tag >>> 3;
       int bit = 1 << number;
-      if (number > CONTEXT_FIELDS || (seen & bit) != 0) {
+      if (number > LAST_CONTEXT_FIELD || (seen & bit) != 0) {
         return false;
       }
       seen |= bit;
-      if (tag == PLATFORM) {
+      if (tag == WireTags.CONTEXT_PLATFORM) {
         platform = in.readEnum();
-      } else if (tag == NETWORK) {
+      } else if (tag == WireTags.CONTEXT_NETWORK) {
         in.readEnum();
-      } else if (tag == APP_VERSION) {
+      } else if (tag == WireTags.CONTEXT_APP_VERSION) {
         ByteString bytes = in.readBytes();
         if (previous != null && bytes.equals(previous.appVersionBytes)) {
           appVersion = previous.appVersion;
@@ -207,7 +203,10 @@ final class EnvelopeView {
           return false;
         }
         appVersionBytes = bytes;
-      } else if ((tag & 7) == 2 && number != 3 && number != 12) {
+      } else if (WireTags.wireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED
+          && number != Context.PLATFORM_FIELD_NUMBER
+          && number != Context.NETWORK_FIELD_NUMBER) {
+        // Every other context field is a string.
         if (!in.readBytes().isValidUtf8()) {
           return false;
         }

@@ -78,6 +78,9 @@ public final class Tally {
   private final Map<String, Long> invalidByReason = new TreeMap<>();
   private Instant firstArrival;
   private Instant lastArrival;
+  private long envelopeFallbacks;
+  private long payloadFallbacks;
+  private long validFallbacks;
 
   private final Map<RowKey, Counts> byEventHour = new HashMap<>();
   private final Map<RowKey, Counts> byArrivalHour = new HashMap<>();
@@ -183,6 +186,10 @@ public final class Tally {
       duplicates++;
     }
     boolean isValid = event.isValid();
+    int fallbacks = event.fastPathFallbacks();
+    if (fallbacks != 0) {
+      countFallbacks(fallbacks, isValid);
+    }
     String reason = isValid ? null : event.reason().id();
     if (isValid) {
       valid++;
@@ -341,6 +348,19 @@ public final class Tally {
     return events - valid;
   }
 
+  /** Counts where the validator's fast path handed an event to a parser. */
+  private void countFallbacks(int fallbacks, boolean isValid) {
+    if ((fallbacks & ValidatedEvent.ENVELOPE_FALLBACK) != 0) {
+      envelopeFallbacks++;
+    }
+    if ((fallbacks & ValidatedEvent.PAYLOAD_FALLBACK) != 0) {
+      payloadFallbacks++;
+    }
+    if (isValid) {
+      validFallbacks++;
+    }
+  }
+
   /**
    * The report of what was counted so far.
    *
@@ -446,7 +466,8 @@ public final class Tally {
         complete,
         summaries,
         producerReports,
-        new ValidationReport.Delivery(producers.size(), audited, gaps, missing, dropped, lost));
+        new ValidationReport.Delivery(producers.size(), audited, gaps, missing, dropped, lost),
+        new ValidationReport.FastPath(envelopeFallbacks, payloadFallbacks, validFallbacks));
   }
 
   private static <V> List<Map.Entry<RowKey, V>> sorted(Map<RowKey, V> map) {

@@ -17,6 +17,12 @@ import java.util.UUID;
  * and payload of an event the validator could judge from the wire are decoded on first use.
  */
 public final class ValidatedEvent {
+  /** {@link #fastPathFallbacks()}: the envelope was read by the generated parser. */
+  static final int ENVELOPE_FALLBACK = 1;
+
+  /** {@link #fastPathFallbacks()}: the protobuf payload was decoded as a DynamicMessage. */
+  static final int PAYLOAD_FALLBACK = 2;
+
   private final int index;
   private final String partitionKey;
   private final String explicitHashKey;
@@ -25,6 +31,7 @@ public final class ValidatedEvent {
   private final CompiledSchema schema;
   private final Instant arrivalTime;
   private final List<Violation> violations;
+  private final int fastPathFallbacks;
   // Decoded on first use when the validator judged the event without decoding them; both are
   // immutable, so two threads decoding at once is only wasted work.
   private volatile Envelope envelope;
@@ -37,6 +44,8 @@ public final class ValidatedEvent {
    * @param schema the envelope's schema, or null when unknown
    * @param payloadDecoded whether {@code payload} holds the decoded payload (null when it did not
    *     decode), or is to be decoded with {@code schema} when asked
+   * @param fastPathFallbacks where the validator's fast path handed the event to a parser: {@link
+   *     #ENVELOPE_FALLBACK}, {@link #PAYLOAD_FALLBACK}, both, or 0
    */
   ValidatedEvent(
       int index,
@@ -49,7 +58,8 @@ public final class ValidatedEvent {
       Object payload,
       boolean payloadDecoded,
       Instant arrivalTime,
-      List<Violation> violations) {
+      List<Violation> violations,
+      int fastPathFallbacks) {
     this.index = index;
     this.partitionKey = partitionKey;
     this.explicitHashKey = explicitHashKey;
@@ -64,6 +74,16 @@ public final class ValidatedEvent {
         violations.isEmpty()
             ? Collections.<Violation>emptyList()
             : Collections.unmodifiableList(violations);
+    this.fastPathFallbacks = fastPathFallbacks;
+  }
+
+  /**
+   * Where the validator's fast path could not judge the event from the wire and handed it to a
+   * parser: a bit set of {@link #ENVELOPE_FALLBACK} and {@link #PAYLOAD_FALLBACK}; 0 when it judged
+   * the event from the wire, or had nothing to hand over.
+   */
+  int fastPathFallbacks() {
+    return fastPathFallbacks;
   }
 
   /** Position in the aggregate, from 0; 0 for a record that is not aggregated. */

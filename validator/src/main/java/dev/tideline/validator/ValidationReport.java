@@ -40,6 +40,7 @@ public final class ValidationReport {
   public final List<Producer> producers;
   public final Delivery delivery;
   public final Damage sourceDamage;
+  public final FastPath fastPath;
 
   ValidationReport(
       String generatedAt,
@@ -54,7 +55,8 @@ public final class ValidationReport {
       List<Completeness> completeness,
       List<ViolationSummary> violations,
       List<Producer> producers,
-      Delivery delivery) {
+      Delivery delivery,
+      FastPath fastPath) {
     this(
         generatedAt,
         source,
@@ -69,7 +71,8 @@ public final class ValidationReport {
         violations,
         producers,
         delivery,
-        new Damage(Collections.<SourceDamage>emptyList()));
+        new Damage(Collections.<SourceDamage>emptyList()),
+        fastPath);
   }
 
   private ValidationReport(
@@ -86,7 +89,8 @@ public final class ValidationReport {
       List<ViolationSummary> violations,
       List<Producer> producers,
       Delivery delivery,
-      Damage sourceDamage) {
+      Damage sourceDamage,
+      FastPath fastPath) {
     this.generatedAt = generatedAt;
     this.source = source;
     this.settings = settings;
@@ -101,6 +105,7 @@ public final class ValidationReport {
     this.producers = Collections.unmodifiableList(producers);
     this.delivery = delivery;
     this.sourceDamage = sourceDamage;
+    this.fastPath = fastPath;
   }
 
   /** This report with the damage its source had to skip (torn tails, corrupt regions). */
@@ -119,7 +124,8 @@ public final class ValidationReport {
         violations,
         producers,
         delivery,
-        new Damage(damage));
+        new Damage(damage),
+        fastPath);
   }
 
   /** How the run was configured. */
@@ -450,6 +456,29 @@ public final class ValidationReport {
       this.dropped = dropped;
       this.droppedByReason = Collections.unmodifiableMap(droppedByReason);
       this.lost = lost;
+    }
+  }
+
+  /**
+   * How often the validator's fast path (events judged straight from the wire) handed an event to a
+   * parser instead. Invalid events are expected here (the parsers give their exact messages); valid
+   * ones mean the fast path does not know something ordinary, such as a field added to the
+   * envelope.
+   */
+  public static final class FastPath {
+    /** Events whose envelope the wire reader gave up on, so the generated parser read it. */
+    public final long envelopeFallbacks;
+
+    /** Events whose protobuf payload the wire check was not sure of, so it was decoded. */
+    public final long payloadFallbacks;
+
+    /** Valid events among those: each one took the slow path without being uncommon. */
+    public final long validFallbacks;
+
+    FastPath(long envelopeFallbacks, long payloadFallbacks, long validFallbacks) {
+      this.envelopeFallbacks = envelopeFallbacks;
+      this.payloadFallbacks = payloadFallbacks;
+      this.validFallbacks = validFallbacks;
     }
   }
 

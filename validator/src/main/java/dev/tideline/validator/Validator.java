@@ -15,6 +15,7 @@ import dev.tideline.proto.v1.SchemaFormat;
 import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.wire.Envelopes;
 import dev.tideline.wire.HashKeys;
+import dev.tideline.wire.Hex;
 import dev.tideline.wire.KplRecords;
 import dev.tideline.wire.MalformedRecordException;
 import java.math.BigInteger;
@@ -250,6 +251,7 @@ public final class Validator {
     CompiledSchema schema = null;
     Object payload = null;
     boolean payloadDecoded = true;
+    int fallbacks = 0;
     try {
       if (data.isEmpty()) {
         violations.add(
@@ -258,6 +260,9 @@ public final class Validator {
         // The ordinary envelope is read from the wire; anything else by the generated parser.
         view = fromWire ? EnvelopeView.scan(data, previous) : null;
         if (view == null) {
+          if (fromWire) {
+            fallbacks |= ValidatedEvent.ENVELOPE_FALLBACK;
+          }
           envelope = parseEnvelope(data, violations);
           view = envelope == null ? null : EnvelopeView.of(envelope);
         }
@@ -286,6 +291,9 @@ public final class Validator {
             if (fromWire && schema.certainlyValid(view.payload)) {
               payloadDecoded = false;
             } else {
+              if (fromWire && schema.entry.getFormat() == SchemaFormat.PROTOBUF) {
+                fallbacks |= ValidatedEvent.PAYLOAD_FALLBACK;
+              }
               payload = decode(schema, view, violations);
             }
           }
@@ -311,7 +319,8 @@ public final class Validator {
         payload,
         payloadDecoded,
         arrival,
-        violations);
+        violations,
+        fallbacks);
   }
 
   /** Parses an envelope the validator has already read from the wire. */
@@ -512,7 +521,7 @@ public final class Validator {
   }
 
   static String hex(long schemaId) {
-    return String.format(Locale.ROOT, "%016x", schemaId);
+    return Hex.of(schemaId);
   }
 
   /**

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tideline.wire.HashKeys;
 import dev.tideline.wire.KplRecords;
 import dev.tideline.wire.MalformedRecordException;
 import java.io.IOException;
@@ -18,8 +19,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -258,13 +257,7 @@ public final class CountingKinesisEndpoint implements AutoCloseable {
   }
 
   private static BigInteger md5(String partitionKey) {
-    try {
-      return new BigInteger(
-          1,
-          MessageDigest.getInstance("MD5").digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is required of every JVM", e);
-    }
+    return HashKeys.of(partitionKey);
   }
 
   private static void send(HttpExchange exchange, int status, String contentType, byte[] body)

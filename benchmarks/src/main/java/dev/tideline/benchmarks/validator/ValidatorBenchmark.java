@@ -48,6 +48,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * same events (envelope parse plus DynamicMessage parse of the payload), on about 200-byte events
  * in KPL aggregates of 100. Every event is valid, and setup checks it. Scores are per event.
  *
+ * <p>Setup also fails when the fast path hands any of these ordinary events to a parser (the
+ * report's {@code fast_path} counts): a gate, so that a field added to the envelope cannot turn the
+ * fast path off without a benchmark saying so.
+ *
  * <p>The validator judges ordinary events from the wire and decodes payloads only when asked
  * ({@code ValidatedEvent.payload()}); {@link #fullPathWithPayloads} asks for every one.
  *
@@ -126,6 +130,25 @@ public class ValidatorBenchmark {
     if (report.totals.valid != EVENTS || report.totals.invalid != 0) {
       throw new IllegalStateException(
           "benchmark inputs must all be valid: " + report.totals.invalidByReason);
+    }
+    checkNoFallbacks(report);
+  }
+
+  /**
+   * Fails when the fast path handed any ordinary event to a parser: the benchmark would then
+   * measure the slow path, and the validator would be slower for every user.
+   */
+  static void checkNoFallbacks(ValidationReport report) {
+    ValidationReport.FastPath fastPath = report.fastPath;
+    if (fastPath.envelopeFallbacks != 0 || fastPath.payloadFallbacks != 0) {
+      throw new IllegalStateException(
+          "the validator's fast path fell back to the parsers for ordinary events: "
+              + fastPath.envelopeFallbacks
+              + " envelopes and "
+              + fastPath.payloadFallbacks
+              + " payloads of "
+              + report.totals.events
+              + " events; does EnvelopeView or WireCheck miss a field that was added?");
     }
   }
 

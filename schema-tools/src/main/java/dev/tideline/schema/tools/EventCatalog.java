@@ -3,6 +3,7 @@ package dev.tideline.schema.tools;
 import dev.tideline.proto.v1.Catalog;
 import dev.tideline.proto.v1.CatalogEntry;
 import dev.tideline.schema.catalog.CatalogBuilder;
+import dev.tideline.wire.Hex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -82,6 +83,6 @@ public final class EventCatalog {
 
   /** A schema id as the docs and the CLI print it: 16 lower-case hex digits. */
   public static String hex(long schemaId) {
-    return String.format("%016x", schemaId);
+    return Hex.of(schemaId);
   }
 }

@@ -1,9 +1,10 @@
 package dev.tideline.android.aws;
 
+import dev.tideline.wire.Digests;
+import dev.tideline.wire.Hex;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.text.SimpleDateFormat;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -264,11 +265,7 @@ final class SigV4Signer {
   }
 
   static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    return Digests.sha256(data);
   }
 
   private static byte[] hmac(byte[] key, String data) {
@@ -282,12 +279,7 @@ final class SigV4Signer {
   }
 
   static String hex(byte[] bytes) {
-    char[] out = new char[bytes.length * 2];
-    for (int i = 0; i < bytes.length; i++) {
-      out[2 * i] = HEX[(bytes[i] >> 4) & 0xf];
-      out[2 * i + 1] = HEX[bytes[i] & 0xf];
-    }
-    return new String(out);
+    return Hex.encode(bytes);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.tideline.validator.source;
 
 import dev.tideline.validator.HashKeyRange;
 import dev.tideline.validator.ValidationReport;
+import dev.tideline.wire.Hex;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -152,7 +153,7 @@ public final class RecordFileSource implements RecordSource {
           throw new IOException(
               file
                   + " is not a record file: it does not start with TLRF (offset 0: "
-                  + hex(header)
+                  + Hex.spaced(header, 0, header.length)
                   + ")");
         }
       }
@@ -385,14 +386,6 @@ public final class RecordFileSource implements RecordSource {
       }
       System.arraycopy(window.array(), (int) (offset - windowStart), out, 0, length);
       return out;
-    }
-
-    private static String hex(byte[] bytes) {
-      StringBuilder out = new StringBuilder();
-      for (byte b : bytes) {
-        out.append(out.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%02X", b));
-      }
-      return out.toString();
     }
   }
 }
