@@ -42,6 +42,13 @@ public final class CountingKinesisEndpoint implements AutoCloseable {
   /** A PUT payload unit: 25 KiB of a record, rounded up ("Amazon Kinesis Data Streams pricing"). */
   public static final int PUT_PAYLOAD_UNIT_BYTES = 25 * 1024;
 
+  /**
+   * The control path, for a driver in another process: {@code GET /counts} answers the counts as
+   * JSON, {@code GET /counts?reset} answers them and sets them to zero. Kinesis clients post to
+   * {@code /}, so the two never meet.
+   */
+  public static final String COUNTS_PATH = "/counts";
+
   private static final ObjectMapper CBOR = new CBORMapper();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,6 +63,7 @@ public final class CountingKinesisEndpoint implements AutoCloseable {
   private final LongAdder putPayloadUnits = new LongAdder();
   private final LongAdder events = new LongAdder();
   private final LongAdder malformed = new LongAdder();
+  private final LongAdder listShardsCalls = new LongAdder();
 
   private CountingKinesisEndpoint(int port, int shards) throws IOException {
     this.shards = shards;
@@ -72,6 +80,7 @@ public final class CountingKinesisEndpoint implements AutoCloseable {
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
+    server.createContext(COUNTS_PATH, this::counts);
     server.start();
   }
 
@@ -122,6 +131,14 @@ public final class CountingKinesisEndpoint implements AutoCloseable {
     return events.sum();
   }
 
+  /**
+   * ListShards calls answered: a producer that aggregates per shard has its shard map once this is
+   * positive.
+   */
+  public long listShardsCalls() {
+    return listShardsCalls.sum();
+  }
+
   /** Records that start with the KPL magic but do not decode. */
   public long malformedRecords() {
     return malformed.sum();
@@ -143,10 +160,46 @@ public final class CountingKinesisEndpoint implements AutoCloseable {
         + malformedRecords();
   }
 
+  /** The counts as a JSON object, with the field names of their accessors. */
+  public ObjectNode countsAsJson() {
+    ObjectNode counts = JSON.createObjectNode();
+    counts.put("requests", requests());
+    counts.put("records", records());
+    counts.put("bytes", bytes());
+    counts.put("putPayloadUnits", putPayloadUnits());
+    counts.put("events", events());
+    counts.put("malformedRecords", malformedRecords());
+    counts.put("listShardsCalls", listShardsCalls());
+    return counts;
+  }
+
+  /** Sets every count to zero, between runs. Not atomic with requests in flight. */
+  public void reset() {
+    for (LongAdder counter :
+        new LongAdder[] {
+          requests, records, bytes, putPayloadUnits, events, malformed, listShardsCalls
+        }) {
+      counter.reset();
+    }
+  }
+
   @Override
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+  }
+
+  private void counts(HttpExchange exchange) throws IOException {
+    try {
+      ObjectNode counts = countsAsJson();
+      String query = exchange.getRequestURI().getQuery();
+      if (query != null && query.startsWith("reset")) {
+        reset();
+      }
+      send(exchange, 200, "application/json", JSON.writeValueAsBytes(counts));
+    } finally {
+      exchange.close();
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -167,6 +220,7 @@ public final class CountingKinesisEndpoint implements AutoCloseable {
           putRecords(request, answer);
           break;
         case "ListShards":
+          listShardsCalls.increment();
           listShards(answer);
           break;
         case "DescribeStreamSummary":
@@ -273,12 +327,20 @@ public final class CountingKinesisEndpoint implements AutoCloseable {
     }
   }
 
-  /** Runs an endpoint until the process is stopped, printing its counts every 10 seconds. */
+  /**
+   * Runs an endpoint until the process is stopped, printing its counts every 10 seconds; another
+   * process reads and resets them at {@link #COUNTS_PATH}.
+   */
   public static void main(String[] args) throws InterruptedException {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 4567;
     int shards = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     try (CountingKinesisEndpoint endpoint = start(port, shards)) {
-      System.out.println("counting Kinesis endpoint on " + endpoint.endpoint());
+      System.out.println(
+          "counting Kinesis endpoint on "
+              + endpoint.endpoint()
+              + "; counts at "
+              + endpoint.endpoint()
+              + COUNTS_PATH);
       while (true) {
         Thread.sleep(10_000);
         System.out.println(endpoint);

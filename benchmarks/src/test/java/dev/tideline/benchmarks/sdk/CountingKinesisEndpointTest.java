@@ -70,6 +70,42 @@ class CountingKinesisEndpointTest {
   }
 
   @Test
+  void answersItsCountsOverTheControlPathAndResetsThemOnRequest() throws Exception {
+    try (CountingKinesisEndpoint endpoint = CountingKinesisEndpoint.start(0, 1)) {
+      KinesisSink sink = KinesisSink.create(anonymousClient(endpoint));
+      await(sink.listShards("any"));
+      await(sink.putRecords("any", List.of(SinkRecord.of("k", new byte[100]))));
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      URI counts = endpoint.endpoint().resolve(CountingKinesisEndpoint.COUNTS_PATH);
+
+      String first = get(http, URI.create(counts + "?reset"));
+      String second = get(http, counts);
+
+      assertThat(first)
+          .contains("\"requests\":1", "\"records\":1", "\"bytes\":101", "\"listShardsCalls\":1");
+      assertThat(second).contains("\"requests\":0", "\"listShardsCalls\":0");
+      assertThat(endpoint.records()).isZero();
+    }
+  }
+
+  private static String get(java.net.http.HttpClient http, URI uri) throws Exception {
+    return http.send(
+            java.net.http.HttpRequest.newBuilder(uri).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private static KinesisClient anonymousClient(CountingKinesisEndpoint endpoint) {
+    return KinesisClient.builder()
+        .endpointOverride(endpoint.endpoint())
+        .region(LocalKinesisServer.REGION)
+        .credentialsProvider(
+            software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create())
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .build();
+  }
+
+  @Test
   void answersListShardsWithEvenRangesSoATrackerCanAggregate() throws Exception {
     try (CountingKinesisEndpoint endpoint = CountingKinesisEndpoint.start(0, 4);
         KinesisClient client =
