@@ -93,7 +93,7 @@ public final class Demo {
     kinesis.close();
     TrackerMetrics metrics = tracker.metrics();
     out.printf(
-        "  SDK: %,d events logged, %,d sent in %,d Kinesis records (%,d PutRecords calls,"
+        "  SDK: %,d events accepted, %,d sent in %,d Kinesis records (%,d PutRecords calls,"
             + " %.0f events per record) in %,d ms%n",
         metrics.eventsAccepted(),
         metrics.eventsSent(),
@@ -102,8 +102,8 @@ public final class Demo {
         metrics.eventsPerRecord(),
         millis);
     out.println(
-        "  (one event more than logged: at close the SDK sends a ProducerAudit record saying how many"
-            + " events it sent, which the validator reconciles against what arrived)");
+        "  (one more than the demo logged: at close the SDK adds a ProducerAudit record saying how"
+            + " many events it sent, which the validator reconciles against what arrived)");
 
     out.println("  reading the stream back and validating every event...");
     SchemaRegistry registry = SchemaRegistry.fromClasspath();

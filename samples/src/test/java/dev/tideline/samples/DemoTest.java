@@ -38,7 +38,7 @@ class DemoTest {
     assertThat(report.totals.duplicates).isZero();
     assertThat(Files.readString(reports.resolve("demo-report.html"))).contains("<svg");
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .containsPattern("SDK: 20,00\\d events logged, 20,00\\d sent")
+        .containsPattern("SDK: 20,00\\d events accepted, 20,00\\d sent")
         .contains("ProducerAudit record")
         .containsPattern("Open .*demo-report\\.html in a browser");
   }
