@@ -337,23 +337,8 @@ class FaultSuiteTest {
   @Test
   void aForwardJumpOfTheMonotonicClockWithinTheTimeToLiveDropsNothing(
       LocalKinesisStream stream, LocalKinesisServer server) {
-    FaultInjectingProxy proxy = proxy(server);
     AtomicBoolean failing = new AtomicBoolean(true);
-    proxy.otherwise(
-        call -> failing.get() ? Fault.failAllEntries(Fault.INTERNAL_FAILURE) : Fault.none());
-    FaultRun run =
-        closeLater(
-            FaultRun.start(
-                stream.name(),
-                KinesisSink.create(client(Clients.async(server, proxy.endpoint()))),
-                b ->
-                    b.recordTtl(60, TimeUnit.SECONDS)
-                        .retryBackoff(100, 2_000, TimeUnit.MILLISECONDS)));
-
-    run.logMixed(0, 200);
-    run.driveFor(Duration.ofSeconds(5), TICK);
-    assertThat(run.tracker().metrics().retriesByErrorCode())
-        .containsKey(ErrorCodes.INTERNAL_FAILURE);
+    FaultRun run = retryingForFiveSeconds(stream, server, failing);
     // 5 s + 50 s of the 60 s time-to-live: a suspended VM waking up.
     run.jumpMonotonicClock(Duration.ofSeconds(50));
     failing.set(false);
@@ -402,8 +387,27 @@ class FaultSuiteTest {
   @Test
   void aBackwardJumpOfTheMonotonicClockDoesNotStallRetries(
       LocalKinesisStream stream, LocalKinesisServer server) {
-    FaultInjectingProxy proxy = proxy(server);
     AtomicBoolean failing = new AtomicBoolean(true);
+    FaultRun run = retryingForFiveSeconds(stream, server, failing);
+    run.jumpMonotonicClock(Duration.ofHours(-1));
+    failing.set(false);
+    // The longest backoff is 2 s: a retry due then, not an hour later.
+    run.flushAndClose(Duration.ofSeconds(10));
+
+    FaultRun.Delivery delivery = run.check(server, stream.name());
+    assertThat(delivery.dropped()).isEmpty();
+    assertThat(delivery.metrics().eventsSent()).isEqualTo(200);
+    assertThat(run.smallestScheduledDelayNanos()).as("no negative delay").isNotNegative();
+  }
+
+  /**
+   * 200 events logged while every call fails with InternalFailure (until {@code failing} is
+   * cleared), driven for 5 s of tracker time so that they are waiting to be retried; time-to-live
+   * 60 s, backoff 100 ms to 2 s.
+   */
+  private FaultRun retryingForFiveSeconds(
+      LocalKinesisStream stream, LocalKinesisServer server, AtomicBoolean failing) {
+    FaultInjectingProxy proxy = proxy(server);
     proxy.otherwise(
         call -> failing.get() ? Fault.failAllEntries(Fault.INTERNAL_FAILURE) : Fault.none());
     FaultRun run =
@@ -414,20 +418,11 @@ class FaultSuiteTest {
                 b ->
                     b.recordTtl(60, TimeUnit.SECONDS)
                         .retryBackoff(100, 2_000, TimeUnit.MILLISECONDS)));
-
     run.logMixed(0, 200);
     run.driveFor(Duration.ofSeconds(5), TICK);
     assertThat(run.tracker().metrics().retriesByErrorCode())
         .containsKey(ErrorCodes.INTERNAL_FAILURE);
-    run.jumpMonotonicClock(Duration.ofHours(-1));
-    failing.set(false);
-    // The longest backoff is 2 s: a retry due then, not an hour later.
-    run.flushAndClose(Duration.ofSeconds(10));
-
-    FaultRun.Delivery delivery = run.check(server, stream.name());
-    assertThat(delivery.dropped()).isEmpty();
-    assertThat(delivery.metrics().eventsSent()).isEqualTo(200);
-    assertThat(run.smallestScheduledDelayNanos()).as("no negative delay").isNotNegative();
+    return run;
   }
 
   /** A number from 0 to 99 spread evenly over calls and entries, the same on every run. */
