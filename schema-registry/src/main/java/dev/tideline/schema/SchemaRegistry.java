@@ -3,6 +3,7 @@ package dev.tideline.schema;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tideline.proto.v1.Catalog;
 import dev.tideline.proto.v1.CatalogEntry;
+import dev.tideline.proto.v1.Envelope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -129,6 +130,19 @@ public final class SchemaRegistry {
   /** The newest entry with this schema id, or null. */
   public CatalogEntry byId(long schemaId) {
     return byId.get(schemaId);
+  }
+
+  /**
+   * The event type of an envelope: the name the catalog gives its schema id, or its own {@code
+   * event_type} when the catalog does not know the id (envelopes written before the compact
+   * envelope carry one); null when neither names it.
+   */
+  public String eventType(Envelope envelope) {
+    CatalogEntry entry = byId(envelope.getSchemaId());
+    if (entry != null) {
+      return entry.getEventType();
+    }
+    return envelope.getEventType().isEmpty() ? null : envelope.getEventType();
   }
 
   /** The newest entry with this schema id. */

@@ -6,15 +6,20 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tideline.proto.v1.Envelope;
 import java.io.IOException;
+import java.util.UUID;
 
 /**
  * Reads and writes {@link Envelope}s, the unit every event travels in.
  *
  * <p>A producer may write an envelope in two parts: the fields it knows when an event is logged,
- * then, when the event is sent, the sent time and the sequence, appended with {@link
+ * then, when the event is sent, the send delay and the sequence, appended with {@link
  * #writeAppended} (protobuf parsers accept fields in any order). {@link #appendedSize} and {@link
- * #sentTimeSize} give their exact sizes, so that records can be filled to a limit before the sent
+ * #sendDelaySize} give their exact sizes, so that records can be filled to a limit before the send
  * time is known.
+ *
+ * <p>An envelope's identity is its producer and sequence. {@link #eventId} turns them into the
+ * 16-byte event id that readers deduplicate by when the envelope carries no {@code event_id} of its
+ * own, as compact envelopes do (docs/formats/envelope.md).
  *
  * <p>Stateless and thread-safe.
  */
@@ -22,37 +27,54 @@ public final class Envelopes {
   /** Length of event ids (UUIDv7) and producer ids. */
   public static final int ID_LENGTH = 16;
 
+  /**
+   * An odd 64-bit constant (the golden ratio's fraction); multiplying by it is a bijection on
+   * longs, so distinct sequences of one producer never share an id.
+   */
+  private static final long SEQUENCE_MIX = 0x9E3779B97F4A7C15L;
+
   private Envelopes() {}
 
   /**
-   * The bytes {@code sent_time_us} adds to an envelope: none for 0 (unset, as proto3 leaves a zero
-   * value), else its tag and varint.
+   * The event id of an envelope without an {@code event_id} field, from its producer id (as two
+   * big-endian halves) and sequence: the producer id with the mixed sequence in its low half. Two
+   * events of one producer get the same id exactly when their sequences are equal; events of
+   * different producers share one only if the producers' ids share their first 8 bytes.
    */
-  public static int sentTimeSize(long sentTimeMicros) {
-    return sentTimeMicros == 0L
-        ? 0
-        : WireTags.TAG_SIZE + CodedOutputStream.computeInt64SizeNoTag(sentTimeMicros);
+  public static UUID eventId(long producerHigh, long producerLow, long sequence) {
+    return new UUID(producerHigh, producerLow ^ (sequence * SEQUENCE_MIX));
   }
 
   /**
-   * The bytes {@link #writeAppended} adds: the sent time ({@link #sentTimeSize}) and the sequence,
-   * which is always written.
+   * The bytes {@code send_delay_us} adds to an envelope: none for a delay of 0 or less (unset, as
+   * proto3 leaves a zero value; a negative delay means the clock stepped back and says nothing),
+   * else its tag and varint.
    */
-  public static int appendedSize(long sentTimeMicros, long sequence) {
-    return sentTimeSize(sentTimeMicros)
+  public static int sendDelaySize(long delayMicros) {
+    return delayMicros <= 0L
+        ? 0
+        : WireTags.TAG_SIZE + CodedOutputStream.computeInt64SizeNoTag(delayMicros);
+  }
+
+  /**
+   * The bytes {@link #writeAppended} adds: the send delay ({@link #sendDelaySize}) and the
+   * sequence, which is always written.
+   */
+  public static int appendedSize(long delayMicros, long sequence) {
+    return sendDelaySize(delayMicros)
         + WireTags.TAG_SIZE
         + CodedOutputStream.computeUInt64SizeNoTag(sequence);
   }
 
   /**
-   * Appends {@code sent_time_us} (unless 0) and {@code sequence} to an envelope being written,
+   * Appends {@code send_delay_us} (when above 0) and {@code sequence} to an envelope being written,
    * exactly {@link #appendedSize} bytes.
    */
-  public static void writeAppended(CodedOutputStream out, long sentTimeMicros, long sequence)
+  public static void writeAppended(CodedOutputStream out, long delayMicros, long sequence)
       throws IOException {
-    if (sentTimeMicros != 0L) {
-      out.writeUInt32NoTag(WireTags.ENVELOPE_SENT_TIME_US);
-      out.writeInt64NoTag(sentTimeMicros);
+    if (delayMicros > 0L) {
+      out.writeUInt32NoTag(WireTags.ENVELOPE_SEND_DELAY_US);
+      out.writeInt64NoTag(delayMicros);
     }
     out.writeUInt32NoTag(WireTags.ENVELOPE_SEQUENCE);
     out.writeUInt64NoTag(sequence);
@@ -64,8 +86,8 @@ public final class Envelopes {
   }
 
   /**
-   * Parses an envelope and checks the fields every envelope has: a 16-byte event id, an event type
-   * and a schema id.
+   * Parses an envelope and checks the fields every envelope has: a schema id, and an event id that
+   * is absent or 16 bytes long.
    *
    * @throws MalformedRecordException ({@link MalformedRecordException.Reason#BAD_ENVELOPE}) saying
    *     which field is wrong
@@ -103,19 +125,19 @@ public final class Envelopes {
           "envelope (" + size + " bytes) does not parse: " + e.getMessage(),
           e);
     }
-    if (envelope.getEventId().size() != ID_LENGTH) {
+    int idLength = envelope.getEventId().size();
+    if (idLength != 0 && idLength != ID_LENGTH) {
       throw new MalformedRecordException(
           MalformedRecordException.Reason.BAD_ENVELOPE,
-          "envelope event_id must be " + ID_LENGTH + " bytes, was " + envelope.getEventId().size());
-    }
-    if (envelope.getEventType().isEmpty()) {
-      throw new MalformedRecordException(
-          MalformedRecordException.Reason.BAD_ENVELOPE, "envelope event_type is empty");
+          "envelope event_id must be absent or " + ID_LENGTH + " bytes, was " + idLength);
     }
     if (envelope.getSchemaId() == 0L) {
       throw new MalformedRecordException(
           MalformedRecordException.Reason.BAD_ENVELOPE,
-          "envelope schema_id is missing (event_type " + envelope.getEventType() + ")");
+          "envelope schema_id is missing"
+              + (envelope.getEventType().isEmpty()
+                  ? ""
+                  : " (event_type " + envelope.getEventType() + ")"));
     }
     return envelope;
   }

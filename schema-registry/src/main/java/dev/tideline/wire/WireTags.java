@@ -39,7 +39,7 @@ public final class WireTags {
   public static final int ENVELOPE_EVENT_TIME_US =
       Envelope.EVENT_TIME_US_FIELD_NUMBER << 3 | VARINT;
 
-  /** {@code Envelope.sent_time_us}, int64. */
+  /** {@code Envelope.sent_time_us}, int64 (written by earlier producers only). */
   public static final int ENVELOPE_SENT_TIME_US = Envelope.SENT_TIME_US_FIELD_NUMBER << 3 | VARINT;
 
   /** {@code Envelope.producer_id}, bytes. */
@@ -48,6 +48,10 @@ public final class WireTags {
 
   /** {@code Envelope.sequence}, uint64. */
   public static final int ENVELOPE_SEQUENCE = Envelope.SEQUENCE_FIELD_NUMBER << 3 | VARINT;
+
+  /** {@code Envelope.send_delay_us}, int64. */
+  public static final int ENVELOPE_SEND_DELAY_US =
+      Envelope.SEND_DELAY_US_FIELD_NUMBER << 3 | VARINT;
 
   /** {@code Envelope.context}, a {@link Context} message. */
   public static final int ENVELOPE_CONTEXT = Envelope.CONTEXT_FIELD_NUMBER << 3 | LENGTH_DELIMITED;

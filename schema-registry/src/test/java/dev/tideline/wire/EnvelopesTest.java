@@ -36,51 +36,71 @@ class EnvelopesTest {
   }
 
   /** The envelope without sequence, with the appended fields written after it. */
-  private static byte[] appended(Envelope body, long sentTimeMicros, long sequence)
-      throws Exception {
+  private static byte[] appended(Envelope body, long delayMicros, long sequence) throws Exception {
     byte[] head = body.toByteArray();
-    int size = Envelopes.appendedSize(sentTimeMicros, sequence);
+    int size = Envelopes.appendedSize(delayMicros, sequence);
     byte[] out = Arrays.copyOf(head, head.length + size);
     CodedOutputStream coded = CodedOutputStream.newInstance(out, head.length, size);
-    Envelopes.writeAppended(coded, sentTimeMicros, sequence);
+    Envelopes.writeAppended(coded, delayMicros, sequence);
     coded.checkNoSpaceLeft();
     return out;
   }
 
   @Test
-  void appendedSentTimeAndSequenceReadAsTheirFields() throws Exception {
+  void appendedSendDelayAndSequenceReadAsTheirFields() throws Exception {
     Envelope body = ENVELOPE.toBuilder().clearSequence().build();
 
-    Envelope read = Envelopes.decode(appended(body, 1_764_000_000_500_000L, 7));
+    Envelope read = Envelopes.decode(appended(body, 500_000L, 7));
 
-    assertThat(read).isEqualTo(ENVELOPE.toBuilder().setSentTimeUs(1_764_000_000_500_000L).build());
+    assertThat(read).isEqualTo(ENVELOPE.toBuilder().setSendDelayUs(500_000L).build());
   }
 
   @Test
-  void aZeroSentTimeIsLeftOutAndTheSequenceIsAlwaysWritten() throws Exception {
+  void aSendDelayOfZeroOrLessIsLeftOutAndTheSequenceIsAlwaysWritten() throws Exception {
     Envelope body = ENVELOPE.toBuilder().clearSequence().build();
 
-    assertThat(Envelopes.sentTimeSize(0)).isZero();
+    assertThat(Envelopes.sendDelaySize(0)).isZero();
+    assertThat(Envelopes.sendDelaySize(-5)).isZero();
     assertThat(Envelopes.appendedSize(0, 0)).isEqualTo(2);
     byte[] bytes = appended(body, 0, 7);
     assertThat(bytes).hasSize(body.getSerializedSize() + 2);
     assertThat(Envelopes.decode(bytes)).isEqualTo(ENVELOPE);
+    assertThat(Envelopes.decode(appended(body, -5, 7))).isEqualTo(ENVELOPE);
   }
 
   @Test
   void appendedSizesAreTheSerializedSizes() throws Exception {
-    long[] times = {1, 127, 128, 1_764_000_000_000_000L, -1};
-    for (long time : times) {
-      assertThat(Envelopes.sentTimeSize(time))
-          .isEqualTo(Envelope.newBuilder().setSentTimeUs(time).build().getSerializedSize());
-      assertThat(Envelopes.appendedSize(time, 300))
+    long[] delays = {1, 127, 128, 2_000_000L, 3_600_000_000L, Long.MAX_VALUE};
+    for (long delay : delays) {
+      assertThat(Envelopes.sendDelaySize(delay))
+          .isEqualTo(Envelope.newBuilder().setSendDelayUs(delay).build().getSerializedSize());
+      assertThat(Envelopes.appendedSize(delay, 300))
           .isEqualTo(
               Envelope.newBuilder()
-                  .setSentTimeUs(time)
+                  .setSendDelayUs(delay)
                   .setSequence(300)
                   .build()
                   .getSerializedSize());
     }
+  }
+
+  @Test
+  void theDerivedEventIdIsOnePerProducerAndSequence() {
+    long high = 0x0123456789ABCDEFL;
+    long low = 0x0FEDCBA987654321L;
+    java.util.Set<java.util.UUID> ids = new java.util.HashSet<>();
+    for (long sequence = 1; sequence <= 100_000; sequence++) {
+      assertThat(ids.add(Envelopes.eventId(high, low, sequence))).isTrue();
+    }
+    assertThat(Envelopes.eventId(high, low, 42)).isEqualTo(Envelopes.eventId(high, low, 42));
+    assertThat(Envelopes.eventId(high, low, 42)).isNotEqualTo(Envelopes.eventId(high, low + 1, 42));
+    assertThat(Envelopes.eventId(high, low, 42).getMostSignificantBits()).isEqualTo(high);
+  }
+
+  @Test
+  void aCompactEnvelopeWithoutEventIdTypeAndFormatIsRead() throws Exception {
+    Envelope compact = ENVELOPE.toBuilder().clearEventId().clearEventType().clearFormat().build();
+    assertThat(Envelopes.decode(compact.toByteArray())).isEqualTo(compact);
   }
 
   @Test
@@ -107,11 +127,13 @@ class EnvelopesTest {
   }
 
   @Test
-  void anEnvelopeWithoutASixteenByteEventIdIsRefused() {
+  void anEventIdThatIsNotSixteenBytesIsRefused() {
     byte[] bytes =
         ENVELOPE.toBuilder().setEventId(ByteString.copyFrom(new byte[8])).build().toByteArray();
     assertMalformed(
-        () -> Envelopes.decode(bytes), Reason.BAD_ENVELOPE, "event_id must be 16 bytes, was 8");
+        () -> Envelopes.decode(bytes),
+        Reason.BAD_ENVELOPE,
+        "event_id must be absent or 16 bytes, was 8");
   }
 
   @Test
@@ -124,9 +146,9 @@ class EnvelopesTest {
   }
 
   @Test
-  void anEnvelopeWithoutEventTypeIsRefused() {
-    byte[] bytes = ENVELOPE.toBuilder().clearEventType().build().toByteArray();
-    assertMalformed(() -> Envelopes.decode(bytes), Reason.BAD_ENVELOPE, "event_type is empty");
+  void anEnvelopeWithoutSchemaIdOrEventTypeIsRefused() {
+    byte[] bytes = ENVELOPE.toBuilder().clearSchemaId().clearEventType().build().toByteArray();
+    assertMalformed(() -> Envelopes.decode(bytes), Reason.BAD_ENVELOPE, "schema_id is missing");
   }
 
   @Test

@@ -44,6 +44,7 @@ class WireTagsTest {
             .setContext(Context.newBuilder().setAppId("a"))
             .setPayload(ByteString.copyFromUtf8("p"))
             .putAttributes("k", "v")
+            .setSendDelayUs(5)
             .build();
 
     assertThat(tags(envelope.toByteString()))
@@ -58,7 +59,8 @@ class WireTagsTest {
             WireTags.ENVELOPE_SEQUENCE,
             WireTags.ENVELOPE_CONTEXT,
             WireTags.ENVELOPE_PAYLOAD,
-            WireTags.ENVELOPE_ATTRIBUTES);
+            WireTags.ENVELOPE_ATTRIBUTES,
+            WireTags.ENVELOPE_SEND_DELAY_US);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.tideline.android;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tideline.schema.SchemaRegistry;
 import com.google.protobuf.ByteString;
 import dev.tideline.android.aws.AndroidKinesisSink;
 import dev.tideline.android.aws.AwsCredentials;
@@ -40,6 +41,9 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 @RunWith(RobolectricTestRunner.class)
 @Config(sdk = 34)
 public class KinesisDeliveryTest {
+  /** Names each envelope's event type from its schema id. */
+  private static final SchemaRegistry EVENT_TYPES = SchemaRegistry.fromClasspath();
+
   private static final int BEFORE_KILL = 300;
   private static final int AFTER_KILL = 200;
 
@@ -100,7 +104,7 @@ public class KinesisDeliveryTest {
       int clickArrivals = 0;
       for (Envelope envelope : readBack(server.client(), stream.name())) {
         assertThat(envelope.getProducerId().toByteArray()).isEqualTo(producer);
-        if (envelope.getEventType().equals("tideline.events.v1.Click")) {
+        if (EVENT_TYPES.eventType(envelope).equals("tideline.events.v1.Click")) {
           clickArrivals++;
           byEventId.merge(envelope.getEventId(), 1, Integer::sum);
           sequences.add(envelope.getSequence());

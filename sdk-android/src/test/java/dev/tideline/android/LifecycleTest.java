@@ -3,6 +3,7 @@ package dev.tideline.android;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.robolectric.Shadows.shadowOf;
 
+import dev.tideline.schema.SchemaRegistry;
 import android.app.Activity;
 import android.content.pm.PackageInfo;
 import android.os.Build;
@@ -32,6 +33,9 @@ import org.robolectric.shadows.ShadowSystemClock;
 @RunWith(RobolectricTestRunner.class)
 @Config(sdk = {24, 34})
 public class LifecycleTest {
+  /** Names each envelope's event type from its schema id. */
+  private static final SchemaRegistry EVENT_TYPES = SchemaRegistry.fromClasspath();
+
   @Rule public final TidelineRule rule = new TidelineRule();
 
   private static List<AppLifecycle.Kind> kinds(List<Envelope> envelopes) {
@@ -169,7 +173,7 @@ public class LifecycleTest {
       assertThat(tideline.flush().await(20, TimeUnit.SECONDS)).isTrue();
       assertThat(tideline.close(5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS)).isTrue();
       for (Envelope envelope : sink.storedEnvelopes()) {
-        if (envelope.getEventType().equals("tideline.events.v1.AppLifecycle")) {
+        if (EVENT_TYPES.eventType(envelope).equals("tideline.events.v1.AppLifecycle")) {
           AppLifecycle event = AppLifecycle.parseFrom(envelope.getPayload());
           seen.add(event.getKind());
           previous.add(event.getPreviousVersion());

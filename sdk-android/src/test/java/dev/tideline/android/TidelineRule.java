@@ -1,5 +1,6 @@
 package dev.tideline.android;
 
+import dev.tideline.schema.SchemaRegistry;
 import android.app.Application;
 import dev.tideline.events.v1.Click;
 import dev.tideline.proto.v1.Envelope;
@@ -18,6 +19,9 @@ import org.robolectric.RuntimeEnvironment;
  * problems, and closes it after each test (Robolectric keeps static fields between tests).
  */
 final class TidelineRule extends ExternalResource {
+  /** Names each envelope's event type from its schema id. */
+  private static final SchemaRegistry EVENT_TYPES = SchemaRegistry.fromClasspath();
+
   final InMemorySink sink = InMemorySink.create();
   final List<String> storageProblems = new CopyOnWriteArrayList<>();
   final TrackerListener listener =
@@ -61,7 +65,7 @@ final class TidelineRule extends ExternalResource {
   /** The envelopes the sink stored, of one event type (the simple name, e.g. "Click"). */
   List<Envelope> stored(String type) {
     return sink.storedEnvelopes().stream()
-        .filter(e -> e.getEventType().equals("tideline.events.v1." + type))
+        .filter(e -> EVENT_TYPES.eventType(e).equals("tideline.events.v1." + type))
         .collect(Collectors.toList());
   }
 

@@ -1,8 +1,10 @@
 package dev.tideline.sdk;
 
+import com.google.protobuf.CodedOutputStream;
 import dev.tideline.sdk.sink.SinkRecord;
 import dev.tideline.wire.Envelopes;
 import dev.tideline.wire.KplRecords;
+import dev.tideline.wire.WireTags;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,13 +18,13 @@ import java.util.Map;
  * key. The record's explicit hash key is its first sub-record's hash key, inside the predicted
  * shard's range.
  *
- * <p><b>Sent time.</b> Each envelope's {@code sent_time_us} is stamped when the record is built for
- * sending, not when the aggregate opened. Sizes are kept exact while events are added by reserving
- * the sent-time field as the opening time encodes it. The build time is stamped when it encodes to
- * the same size, which holds for every real clock (microseconds since the epoch are 8-byte varints
- * from 1987 to the year 4253); otherwise (only clocks near 0 or negative, in tests) the opening
- * time is kept, so the record never differs from the size it was checked at. See {@link
- * #sentTime(long, long)}.
+ * <p><b>Send delay.</b> Each envelope's {@code send_delay_us} (sent time − event time) is stamped
+ * when the record is built for sending, not when the aggregate opened, so it grows while the
+ * aggregate lingers. Sizes are kept within the limit while events are added by reserving, per
+ * event, room for a delay 128 times the one at opening and at least 2 s ({@link
+ * #reservedDelaySize}). At build time each event gets its true delay if it fits that room, else its
+ * delay at opening (only when the record was built long after it opened), and the record is written
+ * at its exact size, never above the one it was checked at.
  *
  * <p>The bytes themselves (framing, sub-records, appended envelope fields) are written by {@link
  * KplRecords} and {@link Envelopes}, the one home of the wire format.
@@ -40,46 +42,65 @@ final class Aggregator {
   private long firstAcceptedNanos = Long.MAX_VALUE;
 
   /**
-   * @param openedMicros the clock when the aggregate opens; its encoded size is reserved for the
-   *     sent-time field
+   * @param openedMicros the clock when the aggregate opens, from which the room for each event's
+   *     send delay is reserved
    */
   Aggregator(int maxRecordBytes, long openedMicros) {
     this.maxRecordBytes = maxRecordBytes;
     this.openedMicros = openedMicros;
   }
 
+  /** The least varint room reserved for a send delay: 3 bytes, delays up to 2.09 s. */
+  private static final int MIN_RESERVED_DELAY_VARINT = 3;
+
   /**
-   * The sent time to stamp on a record built at {@code builtMicros} whose size was reserved with
-   * {@code reservedMicros}: the build time if its field has the same size (0: no field), else the
-   * reserved time.
+   * The bytes reserved for the {@code send_delay_us} field of an event whose delay is {@code
+   * delayMicros} when the aggregate opens: its tag and a varint one byte longer than that delay
+   * needs (room for a delay 128 times as long), and at least {@value #MIN_RESERVED_DELAY_VARINT}
+   * bytes.
    */
-  static long sentTime(long reservedMicros, long builtMicros) {
-    return Envelopes.sentTimeSize(builtMicros) == Envelopes.sentTimeSize(reservedMicros)
-        ? builtMicros
-        : reservedMicros;
+  static int reservedDelaySize(long delayMicros) {
+    int needed = delayMicros <= 0L ? 1 : CodedOutputStream.computeInt64SizeNoTag(delayMicros) + 1;
+    return WireTags.TAG_SIZE + Math.max(MIN_RESERVED_DELAY_VARINT, needed);
+  }
+
+  /**
+   * The send delay to stamp on an event of a record built at {@code builtMicros}: its true delay if
+   * that fits the room reserved at {@code openedMicros}, else its delay at opening.
+   */
+  static long delay(TrackedEvent event, long openedMicros, long builtMicros) {
+    long built = event.delayAt(builtMicros);
+    long opened = event.delayAt(openedMicros);
+    return Envelopes.sendDelaySize(built) <= reservedDelaySize(opened) ? built : opened;
+  }
+
+  /** The size an event takes in the aggregate, its send delay's room reserved. */
+  private int reservedDataSize(TrackedEvent event) {
+    return event.dataSize(0L) + reservedDelaySize(event.delayAt(openedMicros));
   }
 
   /** Adds the event if the record still fits the limit; false (and unchanged) otherwise. */
   boolean tryAdd(TrackedEvent event) {
-    Integer index = keyIndex.get(event.partitionKey);
+    String sentKey = event.sentKey();
+    Integer index = keyIndex.get(sentKey);
     byte[] key = null;
     int added = 0;
     int keyIndexValue;
     if (index == null) {
-      key = event.partitionKey.getBytes(StandardCharsets.UTF_8);
+      key = sentKey.getBytes(StandardCharsets.UTF_8);
       added += KplRecords.partitionKeySize(key.length);
       keyIndexValue = keys.size();
     } else {
       keyIndexValue = index;
     }
-    added += KplRecords.recordSize(keyIndexValue, event.dataSize(openedMicros));
+    added += KplRecords.recordSize(keyIndexValue, reservedDataSize(event));
     int recordKeyBytes = events.isEmpty() ? (key != null ? key.length : 0) : firstKeyBytes;
     long total = (long) KplRecords.OVERHEAD + bodySize + added + recordKeyBytes;
     if (total > maxRecordBytes) {
       return false;
     }
     if (key != null) {
-      keyIndex.put(event.partitionKey, keyIndexValue);
+      keyIndex.put(sentKey, keyIndexValue);
       keys.add(key);
     }
     if (events.isEmpty()) {
@@ -105,38 +126,48 @@ final class Aggregator {
   }
 
   /**
-   * The record, stamped with the sent time for {@code builtMicros} (see {@link #sentTime}):
-   * aggregated when it holds two or more events, otherwise the single envelope (as the KPL does,
-   * saving the 20-byte frame and letting consumers read it without deaggregation).
+   * The record, each envelope stamped with its send delay at {@code builtMicros} (see {@link
+   * #delay}): aggregated when it holds two or more events, otherwise the single envelope (as the
+   * KPL does, saving the 20-byte frame and letting consumers read it without deaggregation).
    */
   OutRecord build(String laneKey, long builtMicros) {
-    long sentTimeMicros = sentTime(openedMicros, builtMicros);
     TrackedEvent first = events.get(0);
     if (events.size() == 1) {
-      return single(first, laneKey, sentTimeMicros);
+      return single(first, laneKey, delay(first, openedMicros, builtMicros));
+    }
+    long[] delays = new long[events.size()];
+    int size = 0;
+    for (byte[] key : keys) {
+      size += KplRecords.partitionKeySize(key.length);
+    }
+    for (int i = 0; i < delays.length; i++) {
+      TrackedEvent event = events.get(i);
+      delays[i] = delay(event, openedMicros, builtMicros);
+      size += KplRecords.recordSize(keyIndex.get(event.sentKey()), event.dataSize(delays[i]));
     }
     byte[] out =
         KplRecords.encode(
-            bodySize,
+            size,
             coded -> {
               for (byte[] key : keys) {
                 KplRecords.writePartitionKey(coded, key);
               }
-              for (TrackedEvent event : events) {
+              for (int i = 0; i < delays.length; i++) {
+                TrackedEvent event = events.get(i);
                 KplRecords.writeRecordHeader(
-                    coded, keyIndex.get(event.partitionKey), event.dataSize(sentTimeMicros));
-                event.writeData(coded, sentTimeMicros);
+                    coded, keyIndex.get(event.sentKey()), event.dataSize(delays[i]));
+                event.writeData(coded, delays[i]);
               }
             });
-    SinkRecord record = SinkRecord.of(first.partitionKey, first.hashKey().toString(), out);
+    SinkRecord record = SinkRecord.of(first.sentKey(), first.hashKey().toString(), out);
     return new OutRecord(new ArrayList<>(events), record, laneKey, true);
   }
 
   /** One event as its own Kinesis record, routed by its partition key. */
-  static OutRecord single(TrackedEvent event, String laneKey, long sentTimeMicros) {
+  static OutRecord single(TrackedEvent event, String laneKey, long delayMicros) {
     List<TrackedEvent> one = new ArrayList<>(1);
     one.add(event);
     return new OutRecord(
-        one, SinkRecord.of(event.partitionKey, event.data(sentTimeMicros)), laneKey, false);
+        one, SinkRecord.of(event.sentKey(), event.data(delayMicros)), laneKey, false);
   }
 }

@@ -14,26 +14,26 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Writes envelopes straight to bytes, without an {@link Envelope} builder per event: the fields
- * that are the same for every event of a type (type, format, schema id) or of the tracker (producer
+ * Writes compact envelopes straight to bytes, without an {@link Envelope} builder per event: the
+ * fields that are the same for every event of a type (the schema id) or of the tracker (producer
  * id, context, attributes) are serialized once and copied. Protobuf parsers accept fields in any
- * order, so the sequence number and sent time are appended later ({@link TrackedEvent#data}, {@link
- * Envelopes#writeAppended}). Field tags come from {@link WireTags}.
+ * order, so the sequence number and send delay are appended later ({@link TrackedEvent#data},
+ * {@link Envelopes#writeAppended}). Field tags come from {@link WireTags}.
+ *
+ * <p>Compact: no {@code event_id}, {@code event_type} or {@code format}. The producer id and
+ * sequence are the event's identity, and the schema id names its type and format in the catalog
+ * (docs/formats/envelope.md).
  *
  * <p>Thread-safe.
  */
 final class EnvelopeWriter {
-  /** The event id field: tag, length, 16 bytes. */
-  private static final int EVENT_ID_SIZE = WireTags.TAG_SIZE + 1 + Envelopes.ID_LENGTH;
-
   /** How an event class is logged: its schema and its serializer. */
   static final class EventType {
     final String name;
     final CatalogEntry entry; // null: unknown schema, or chosen per event by the encoder
-    final byte[] prefix; // fields 2, 3, 4
+    final byte[] prefix; // field 4, the schema id
     final EventEncoder<Object> encoder; // null for protobuf messages
     final PiiPlan pii; // null: the policy changes nothing in this type
 
@@ -53,8 +53,6 @@ final class EnvelopeWriter {
     String eventType;
     LogOutcome refusal;
     String detail;
-    long idHigh;
-    long idLow;
     boolean illFormedStrings; // protobuf wrote '?' for a lone surrogate in a string
     final PiiPlan.Counts pii = new PiiPlan.Counts();
   }
@@ -102,12 +100,17 @@ final class EnvelopeWriter {
   }
 
   private static byte[] prefix(CatalogEntry entry) {
-    return Envelope.newBuilder()
-        .setEventType(entry.getEventType())
-        .setFormat(entry.getFormat())
-        .setSchemaId(entry.getSchemaId())
-        .build()
-        .toByteArray();
+    return Envelope.newBuilder().setSchemaId(entry.getSchemaId()).build().toByteArray();
+  }
+
+  /** The producer id's first 8 bytes, big-endian, for {@link Envelopes#eventId}. */
+  long producerHigh() {
+    return producerId.asReadOnlyByteBuffer().getLong(0);
+  }
+
+  /** The producer id's last 8 bytes, big-endian. */
+  long producerLow() {
+    return producerId.asReadOnlyByteBuffer().getLong(8);
   }
 
   @SuppressWarnings("unchecked")
@@ -264,13 +267,9 @@ final class EnvelopeWriter {
       return;
     }
 
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    long millis = eventTimeMicros / 1000;
-    long idHigh = (millis << 16) | 0x7000L | (random.nextInt() & 0x0FFFL);
-    long idLow = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     byte[] constant = constantFields;
 
-    int size = EVENT_ID_SIZE + prefix.length + constant.length;
+    int size = prefix.length + constant.length;
     if (eventTimeMicros != 0) {
       size += WireTags.TAG_SIZE + CodedOutputStream.computeInt64SizeNoTag(eventTimeMicros);
     }
@@ -279,14 +278,8 @@ final class EnvelopeWriter {
           WireTags.TAG_SIZE + CodedOutputStream.computeUInt32SizeNoTag(payloadSize) + payloadSize;
     }
     byte[] body = new byte[size];
-    // event_id first: its tag, its length (16, a one-byte varint), the big-endian UUID bytes.
-    body[0] = (byte) WireTags.ENVELOPE_EVENT_ID;
-    body[1] = (byte) Envelopes.ID_LENGTH;
-    putLong(body, 2, idHigh);
-    putLong(body, 10, idLow);
-    int position = EVENT_ID_SIZE;
-    System.arraycopy(prefix, 0, body, position, prefix.length);
-    position += prefix.length;
+    System.arraycopy(prefix, 0, body, 0, prefix.length);
+    int position = prefix.length;
     CodedOutputStream coded = CodedOutputStream.newInstance(body, position, size - position);
     try {
       if (eventTimeMicros != 0) {
@@ -317,8 +310,6 @@ final class EnvelopeWriter {
       return;
     }
     out.body = body;
-    out.idHigh = idHigh;
-    out.idLow = idLow;
   }
 
   /** The payload with the policy applied, or null with the refusal set. */
@@ -329,13 +320,6 @@ final class EnvelopeWriter {
       out.refusal = LogOutcome.ENCODING_FAILED;
       out.detail = "applying the PII policy to " + out.eventType + " failed: " + e;
       return null;
-    }
-  }
-
-  private static void putLong(byte[] out, int at, long value) {
-    for (int i = 7; i >= 0; i--) {
-      out[at + i] = (byte) value;
-      value >>>= 8;
     }
   }
 }

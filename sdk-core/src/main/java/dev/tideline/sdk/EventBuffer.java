@@ -42,15 +42,19 @@ interface EventBuffer {
 
     /** Refuses an event whose record alone would be larger than a record may be. */
     void tooLarge(TrackedEvent prepared, long recordSize, int maxRecordBytes) {
+      int keyBytes =
+          prepared.partitionKey != null
+              ? prepared.partitionKeyBytes
+              : TrackedEvent.ROUTED_KEY_MAX_BYTES;
       refusal = LogOutcome.TOO_LARGE;
       detail =
           prepared.eventType
               + " needs a record of "
               + recordSize
               + " bytes (envelope "
-              + (recordSize - prepared.partitionKeyBytes)
+              + (recordSize - keyBytes)
               + " + partition key "
-              + prepared.partitionKeyBytes
+              + keyBytes
               + "), above the maximum record size of "
               + maxRecordBytes
               + " bytes";
@@ -67,23 +71,17 @@ interface EventBuffer {
    * Accepts the prepared event if it fits, and only then gives it its sequence number (the last one
    * plus one, so that sequence gaps mean loss) and its acceptance time, with {@link
    * TrackedEvent#accept}. Refuses with {@link LogOutcome#TOO_LARGE} an event whose record, with its
-   * sequence and sent-time fields and its partition key, would exceed {@code maxRecordBytes}, and
-   * with {@link LogOutcome#BUFFER_FULL} one that does not fit under the buffer's policy.
+   * sequence field and its partition key, would exceed {@code maxRecordBytes}, and with {@link
+   * LogOutcome#BUFFER_FULL} one that does not fit under the buffer's policy.
    *
    * @param prepared the event as log() built it: body, event type, partition key and its UTF-8
    *     size, event time, id
    * @param maxRecordBytes the largest record, data plus partition key, that the event must fit
    *     alone
-   * @param sentTimeFieldBytes the bytes the sent-time field will add to the envelope when sent
    * @param mayBlock whether a full buffer under {@link BufferPolicy#BLOCK} may wait for room
    * @param out receives the outcome; overwritten
    */
-  void offer(
-      TrackedEvent prepared,
-      int maxRecordBytes,
-      int sentTimeFieldBytes,
-      boolean mayBlock,
-      Offer out);
+  void offer(TrackedEvent prepared, int maxRecordBytes, boolean mayBlock, Offer out);
 
   /** Takes queued events, oldest first, up to about maxBytes (at least one if any). Worker only. */
   List<TrackedEvent> poll(long maxBytes);

@@ -3,10 +3,12 @@ package dev.tideline.sdk;
 import dev.tideline.sdk.sink.Shard;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,6 +16,12 @@ import java.util.concurrent.TimeUnit;
  * its partition key over the current {@link ShardMap}), adds it to the lane's open aggregate, seals
  * aggregates when full or when their linger time is up, and dead-letters ready records past their
  * time-to-live. Without a shard map every event goes unaggregated to the "unknown" lane.
+ *
+ * <p>An event logged without a key ({@link PartitionKeyStrategy#perEvent()}) goes to a shard picked
+ * at random, weighted by hash range as a random key would be, and is sent with that shard's key: a
+ * key found once per shard and map whose MD5 falls in the shard's range. So all such events of an
+ * aggregate share one key (one entry in its key table), none is hashed, and the KCL finds every
+ * sub-record inside the shard. Without a map, each gets a random key of its own.
  *
  * <p>Worker-owned, except {@link #maxRecordBytes()}, which log() reads.
  */
@@ -37,6 +45,10 @@ final class Lanes {
   private final Map<String, Lane> byKey = new LinkedHashMap<>();
   private final List<Lane> order = new ArrayList<>();
   private ShardMap shardMap;
+
+  /** Each shard's key for events logged without one, found on first use per map. */
+  private final Map<String, ShardKey> shardKeys = new HashMap<>();
+
   private String lastHashKeyFor;
   private long lastHashHigh;
   private long lastHashLow;
@@ -90,6 +102,7 @@ final class Lanes {
   /** Routes by the map from now on. */
   void useShardMap(ShardMap map) {
     shardMap = map;
+    shardKeys.clear();
   }
 
   /**
@@ -119,8 +132,17 @@ final class Lanes {
    */
   void route(TrackedEvent event) {
     long sentTime = clock.currentTimeMicros();
+    long delay = event.delayAt(sentTime);
+    boolean toHash = event.sentKey() != null || pickShard(event);
     int limit = maxRecordBytes;
-    int single = event.dataSize(sentTime) + event.partitionKeyBytes;
+    // A routed key is hexadecimal: as many bytes as characters.
+    int keyBytes = event.partitionKey != null ? event.partitionKeyBytes : event.routedKey.length();
+    int single = event.dataSize(delay) + keyBytes;
+    if (single > limit && event.dataSize(0L) + keyBytes <= limit) {
+      // The send delay is only for clock-skew correction: leave it out rather than the event.
+      delay = 0L;
+      single = event.dataSize(0L) + keyBytes;
+    }
     if (single > limit) {
       settlement.drop(
           Collections.singletonList(event),
@@ -133,13 +155,15 @@ final class Lanes {
       return;
     }
     if (shardMap == null) {
-      lane(UNKNOWN).add(Aggregator.single(event, UNKNOWN, sentTime));
+      lane(UNKNOWN).add(Aggregator.single(event, UNKNOWN, delay));
       return;
     }
-    hash(event);
+    if (toHash) {
+      hash(event);
+    }
     Lane lane = lane(shardMap.shardFor(event.hashHigh, event.hashLow).shardId());
     if (!aggregation) {
-      lane.add(Aggregator.single(event, lane.key, sentTime));
+      lane.add(Aggregator.single(event, lane.key, delay));
       return;
     }
     if (lane.aggregator != null && !lane.aggregator.tryAdd(event)) {
@@ -151,20 +175,80 @@ final class Lanes {
         lane.aggregator = aggregator;
       } else {
         // Fits alone unaggregated (checked above) but not with the 20-byte KPL frame.
-        lane.add(Aggregator.single(event, lane.key, sentTime));
+        lane.add(Aggregator.single(event, lane.key, delay));
       }
+    }
+  }
+
+  /**
+   * Gives an event logged without a key the key of a shard picked at random, with that key's hash
+   * (true); without a map, or for a shard no key was found for, a random key of its own (false: to
+   * be hashed).
+   */
+  private boolean pickShard(TrackedEvent event) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    if (shardMap != null) {
+      Shard shard = shardMap.shardFor(random.nextLong(), random.nextLong());
+      ShardKey key = shardKeys.get(shard.shardId());
+      if (key == null) {
+        key = ShardKey.find(shardMap, shard, random);
+        shardKeys.put(shard.shardId(), key);
+      }
+      if (key != ShardKey.NONE) {
+        event.routedKey = key.key;
+        event.hashHigh = key.hashHigh;
+        event.hashLow = key.hashLow;
+        return false;
+      }
+    }
+    event.routedKey = Long.toHexString(random.nextLong());
+    return true;
+  }
+
+  /** A shard's key for events logged without one: a key whose MD5 falls in its range. */
+  private static final class ShardKey {
+    /** No key found (a shard with a tiny range): such events get random keys instead. */
+    static final ShardKey NONE = new ShardKey(null, 0, 0);
+
+    /**
+     * The most random keys tried for one shard: a shard with a range of 1/n of the hash space needs
+     * n tries on average, so this finds one for any shard wider than about 1/100,000 of it.
+     */
+    private static final int MAX_TRIES = 1 << 20;
+
+    final String key;
+    final long hashHigh;
+    final long hashLow;
+
+    private ShardKey(String key, long hashHigh, long hashLow) {
+      this.key = key;
+      this.hashHigh = hashHigh;
+      this.hashLow = hashLow;
+    }
+
+    static ShardKey find(ShardMap map, Shard shard, ThreadLocalRandom random) {
+      TrackedEvent probe = new TrackedEvent(new byte[0], "", null, 0, 0, 0, 0);
+      for (int i = 0; i < MAX_TRIES; i++) {
+        String key = Long.toHexString(random.nextLong());
+        ShardMap.hash(key, probe);
+        if (map.shardFor(probe.hashHigh, probe.hashLow) == shard) {
+          return new ShardKey(key, probe.hashHigh, probe.hashLow);
+        }
+      }
+      return NONE;
     }
   }
 
   /** Hashes the event's partition key, reusing the last result for a repeated key. */
   private void hash(TrackedEvent event) {
-    if (event.partitionKey.equals(lastHashKeyFor)) {
+    String key = event.sentKey();
+    if (key.equals(lastHashKeyFor)) {
       event.hashHigh = lastHashHigh;
       event.hashLow = lastHashLow;
       return;
     }
-    ShardMap.hash(event.partitionKey, event);
-    lastHashKeyFor = event.partitionKey;
+    ShardMap.hash(key, event);
+    lastHashKeyFor = key;
     lastHashHigh = event.hashHigh;
     lastHashLow = event.hashLow;
   }

@@ -41,12 +41,7 @@ final class MemoryBuffer implements EventBuffer {
   }
 
   @Override
-  public void offer(
-      TrackedEvent prepared,
-      int maxRecordBytes,
-      int sentTimeFieldBytes,
-      boolean mayBlock,
-      Offer out) {
+  public void offer(TrackedEvent prepared, int maxRecordBytes, boolean mayBlock, Offer out) {
     out.refusal = null;
     out.detail = null;
     out.evicted = null;
@@ -54,7 +49,7 @@ final class MemoryBuffer implements EventBuffer {
     try {
       long size = prepared.bufferedSizeWith(sequence + 1);
       long limit = out.reserved ? maxBytes + RESERVED_BYTES : maxBytes;
-      long recordSize = size + sentTimeFieldBytes;
+      long recordSize = prepared.recordSizeWith(sequence + 1);
       if (recordSize > maxRecordBytes) {
         out.tooLarge(prepared, recordSize, maxRecordBytes);
         return;

@@ -1,7 +1,6 @@
 package dev.tideline.sdk;
 
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
@@ -29,11 +28,16 @@ public interface PartitionKeyStrategy {
   }
 
   /**
-   * A random key per event: load spreads evenly over all shards. The default, for backends; order
-   * across events is by sequence number, not by shard.
+   * Any shard per event: load spreads evenly over all shards, as with a random key per event. The
+   * default, for backends; order across events is by sequence number, not by shard.
+   *
+   * <p>The tracker picks each event's shard at random (weighted by the shards' hash ranges) and
+   * sends it with one key per shard, whose hash falls in that shard's range, so an aggregated
+   * record carries one key for all its events instead of one per event, and no event's key is
+   * hashed. Called directly, the strategy gives a random key.
    */
   static PartitionKeyStrategy perEvent() {
-    return (event, producerKey) -> Long.toHexString(ThreadLocalRandom.current().nextLong());
+    return AnyShardKeys.INSTANCE;
   }
 
   /**

@@ -1,11 +1,12 @@
 package dev.tideline.sdk;
 
 import dev.tideline.events.v1.ProducerAudit;
+import dev.tideline.proto.v1.CatalogEntry;
 import dev.tideline.proto.v1.Context;
 import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.sdk.sink.RecordSink;
-import dev.tideline.wire.Envelopes;
 import dev.tideline.wire.Hex;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +58,8 @@ final class Pipeline {
   private final PartitionKeyStrategy partitionKeys;
   private final byte[] producerId;
   private final String producerKey;
-  private final int sentTimeFieldBytes;
+  private final long producerHigh;
+  private final long producerLow;
   private final long shutdownHookTimeoutNanos;
   private final boolean closeSink;
 
@@ -116,13 +118,16 @@ final class Pipeline {
     SchemaRegistry registry =
         config.registry != null ? config.registry : SchemaRegistry.fromClasspath();
     this.reporter = new Reporter(streamName, config.listener, metrics);
-    SpoolBuffer spool = SpoolBuffer.open(config, reporter, this::scheduleDrain);
+    SpoolBuffer spool =
+        SpoolBuffer.open(config, id -> typeName(registry, id), reporter, this::scheduleDrain);
     // A spool keeps the producer id, so that its sequence numbers go on across restarts.
     this.producerId =
         spool != null
             ? spool.producerId()
             : config.producerId != null ? config.producerId.clone() : randomId();
     this.producerKey = Hex.encode(producerId);
+    this.producerHigh = ByteBuffer.wrap(producerId).getLong(0);
+    this.producerLow = ByteBuffer.wrap(producerId).getLong(8);
     this.writer =
         new EnvelopeWriter(
             registry,
@@ -145,8 +150,6 @@ final class Pipeline {
             : new MemoryBuffer(
                 config.maxBufferBytes, config.bufferPolicy, config.blockTimeoutNanos, clock);
     this.partitionKeys = config.partitionKeys;
-    long now = clock.currentTimeMicros();
-    this.sentTimeFieldBytes = Envelopes.sentTimeSize(now);
     this.shutdownHookTimeoutNanos = config.shutdownHookTimeoutNanos;
     this.closeSink = config.closeSink;
     // With a spool, the worker also leaves at least half the spool to the buffer's policy.
@@ -179,6 +182,12 @@ final class Pipeline {
             shardMaps,
             this::drain);
     this.auditor = new Auditor(config.auditPeriodNanos, buffer, metrics, clock);
+  }
+
+  /** The event type a schema id names, for events read back from a spool. */
+  private static String typeName(SchemaRegistry registry, long schemaId) {
+    CatalogEntry entry = registry.byId(schemaId);
+    return entry != null ? entry.getEventType() : "unknown schema " + Hex.of(schemaId);
   }
 
   private static byte[] randomId() {
@@ -292,15 +301,17 @@ final class Pipeline {
             key,
             utf8Length(key),
             eventTimeMicros,
-            encoded.idHigh,
-            encoded.idLow);
+            producerHigh,
+            producerLow);
     if (receipt != null) {
       prepared.receipt = receipt;
       receipt.accepted(prepared); // before the offer, whose lock publishes it to other threads
     }
     EventBuffer.Offer offer = offerScratch.get();
     offer.reserved = internal;
-    buffer.offer(prepared, lanes.maxRecordBytes(), sentTimeFieldBytes, mayBlock, offer);
+    // No room is counted for the send delay: an event that fits a record only without it is sent
+    // without it (Lanes.route).
+    buffer.offer(prepared, lanes.maxRecordBytes(), mayBlock, offer);
     if (offer.evicted != null) {
       List<TrackedEvent> evicted = offer.evicted;
       offer.evicted = null;
@@ -333,7 +344,11 @@ final class Pipeline {
     }
   }
 
+  /** The event's partition key, or null for any shard (the worker then picks one). */
   private String partitionKey(Object event) {
+    if (partitionKeys instanceof AnyShardKeys) {
+      return null;
+    }
     String key;
     try {
       key = partitionKeys.partitionKey(event, producerKey);
@@ -356,6 +371,9 @@ final class Pipeline {
   }
 
   private static int utf8Length(String key) {
+    if (key == null) {
+      return 0;
+    }
     int length = key.length();
     for (int i = 0; i < length; i++) {
       if (key.charAt(i) >= 0x80) {

@@ -419,7 +419,7 @@ final class Spool implements Closeable {
   synchronized long append(long sequence, byte[] partitionKey, byte[] envelope, int envelopeLength)
       throws IOException {
     int frame = frameBytes(partitionKey.length, envelopeLength);
-    if (partitionKey.length < 1 || partitionKey.length > 0xFFFF || frame - 8 > MAX_FRAME_BODY) {
+    if (partitionKey.length > 0xFFFF || frame - 8 > MAX_FRAME_BODY) {
       throw new IllegalArgumentException("an event of " + frame + " bytes cannot be spooled");
     }
     long extra = (active == null ? HEADER_BYTES : 0) + frame;
@@ -723,7 +723,9 @@ final class Spool implements Closeable {
                   position(segment.id, offset),
                   FRAME_HEADER_BYTES + length,
                   sequence,
-                  new String(data, body + 11, keyLength, StandardCharsets.UTF_8),
+                  keyLength == 0
+                      ? null
+                      : new String(data, body + 11, keyLength, StandardCharsets.UTF_8),
                   keyLength,
                   Arrays.copyOfRange(data, body + 11 + keyLength, body + length)));
         }
@@ -837,6 +839,9 @@ final class Spool implements Closeable {
   }
 
   private String key(byte[] data, int offset, int length) {
+    if (length == 0) {
+      return null; // logged without a key
+    }
     if (lastKeyBytes != null
         && lastKeyBytes.length == length
         && regionEquals(lastKeyBytes, data, offset, length)) {

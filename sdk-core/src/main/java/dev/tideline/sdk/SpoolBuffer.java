@@ -2,6 +2,7 @@ package dev.tideline.sdk;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
+import dev.tideline.wire.Envelopes;
 import dev.tideline.wire.WireTags;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
 
 /**
  * The durable {@link EventBuffer}: every accepted event goes through the {@link Spool} on disk
@@ -102,8 +104,16 @@ final class SpoolBuffer implements EventBuffer {
   private boolean stopping;
   private TrackedEvent peeked; // read from disk, not yet taken (worker)
   private IOException readFailure; // to report once the locks are released
+
+  /** The key of an event logged without one (any shard), as its frame stores it: none. */
+  private static final byte[] NO_KEY = new byte[0];
+
   private ByteString lastTypeBytes; // the event type of the last event read back, as read
   private String lastType;
+  // For events read back: the producer id's halves, and the event type a schema id names.
+  private final long producerHigh;
+  private final long producerLow;
+  private final LongFunction<String> typeNames;
   private long acknowledgedSinceNanos = Long.MAX_VALUE; // releases not yet committed, since then
   private final java.util.concurrent.atomic.AtomicLong acknowledgementCommits =
       new java.util.concurrent.atomic.AtomicLong();
@@ -117,6 +127,7 @@ final class SpoolBuffer implements EventBuffer {
    * Opens the buffer over an open spool, and starts its writer thread.
    *
    * @param maxMemoryBytes the most bytes of events held only in memory (the tracker's buffer size)
+   * @param typeNames the event type a schema id names, for events read back from disk
    */
   SpoolBuffer(
       Spool spool,
@@ -125,8 +136,13 @@ final class SpoolBuffer implements EventBuffer {
       BufferPolicy policy,
       long blockTimeoutNanos,
       Clock clock,
+      LongFunction<String> typeNames,
       Listener listener) {
     this.spool = spool;
+    ByteBuffer producer = ByteBuffer.wrap(spool.producerId());
+    this.producerHigh = producer.getLong(0);
+    this.producerLow = producer.getLong(8);
+    this.typeNames = typeNames;
     this.maxSpoolBytes = config.maxBytes;
     this.maxMemoryBytes = maxMemoryBytes;
     this.cacheBytesLimit = maxMemoryBytes / 2;
@@ -155,11 +171,15 @@ final class SpoolBuffer implements EventBuffer {
    * be used (reported; the tracker then keeps events in memory). A directory another tracker holds
    * is a configuration error.
    *
+   * @param typeNames the event type a schema id names, for events read back from disk
    * @param published runs when events become ready for the worker
    * @throws IllegalStateException if another tracker, here or in another process, has the spool
    */
   static SpoolBuffer open(
-      final TrackerBuilder config, final Reporter reporter, final Runnable published) {
+      final TrackerBuilder config,
+      final LongFunction<String> typeNames,
+      final Reporter reporter,
+      final Runnable published) {
     if (config.spool == null) {
       return null;
     }
@@ -202,6 +222,7 @@ final class SpoolBuffer implements EventBuffer {
         config.bufferPolicy,
         config.blockTimeoutNanos,
         config.clock,
+        typeNames,
         new Listener() {
           @Override
           public void trouble(String cause, String message) {
@@ -228,12 +249,7 @@ final class SpoolBuffer implements EventBuffer {
   // ---------------------------------------------------------------- offer (any thread)
 
   @Override
-  public void offer(
-      TrackedEvent prepared,
-      int maxRecordBytes,
-      int sentTimeFieldBytes,
-      boolean mayBlock,
-      Offer out) {
+  public void offer(TrackedEvent prepared, int maxRecordBytes, boolean mayBlock, Offer out) {
     out.refusal = null;
     out.detail = null;
     out.evicted = null;
@@ -241,8 +257,9 @@ final class SpoolBuffer implements EventBuffer {
     lock.lock();
     try {
       long size = prepared.bufferedSizeWith(sequence + 1);
-      if (size + sentTimeFieldBytes > maxRecordBytes) {
-        out.tooLarge(prepared, size + sentTimeFieldBytes, maxRecordBytes);
+      long recordSize = prepared.recordSizeWith(sequence + 1);
+      if (recordSize > maxRecordBytes) {
+        out.tooLarge(prepared, recordSize, maxRecordBytes);
         return;
       }
       if (!fits(size, frame, out.reserved)
@@ -441,7 +458,9 @@ final class SpoolBuffer implements EventBuffer {
           long position =
               spool.append(
                   event.sequence,
-                  event.partitionKey.getBytes(StandardCharsets.UTF_8),
+                  event.partitionKey == null
+                      ? NO_KEY
+                      : event.partitionKey.getBytes(StandardCharsets.UTF_8),
                   event.body,
                   event.body.length);
           if (position < 0) {
@@ -714,23 +733,27 @@ final class SpoolBuffer implements EventBuffer {
   }
 
   /**
-   * The event of a frame read back from disk: its identity is read from the envelope's fields 1
-   * (event id), 2 (event type) and 5 (event time), skipping the rest, which is sent as it is. Null
-   * for an envelope that does not parse (counted by the caller).
+   * The event of a frame read back from disk: its identity is read from the envelope's fields 4
+   * (schema id, which names its type), 5 (event time) and, in envelopes written before the compact
+   * envelope, 1 (event id) and 2 (event type), skipping the rest, which is sent as it is. Null for
+   * an envelope that does not parse (counted by the caller).
    */
   private TrackedEvent rebuild(Spool.Entry entry) {
-    ByteString id = ByteString.EMPTY;
+    ByteString id = null;
     ByteString type = null;
+    long schemaId = 0;
     long eventTime = 0;
     CodedInputStream in = CodedInputStream.newInstance(entry.body);
     try {
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-        if (tag == WireTags.ENVELOPE_EVENT_ID) {
+        if (tag == WireTags.ENVELOPE_SCHEMA_ID) {
+          schemaId = in.readFixed64();
+        } else if (tag == WireTags.ENVELOPE_EVENT_TIME_US) {
+          eventTime = in.readInt64();
+        } else if (tag == WireTags.ENVELOPE_EVENT_ID) {
           id = in.readBytes();
         } else if (tag == WireTags.ENVELOPE_EVENT_TYPE) {
           type = in.readBytes();
-        } else if (tag == WireTags.ENVELOPE_EVENT_TIME_US) {
-          eventTime = in.readInt64();
         } else if (!in.skipField(tag)) {
           break;
         }
@@ -738,25 +761,45 @@ final class SpoolBuffer implements EventBuffer {
     } catch (IOException e) {
       return null;
     }
-    if (type == null || !type.isValidUtf8()) {
+    String eventType;
+    if (type != null) {
+      if (!type.isValidUtf8()) {
+        return null;
+      }
+      if (!type.equals(lastTypeBytes)) {
+        lastTypeBytes = type;
+        lastType = type.toStringUtf8();
+      }
+      eventType = lastType;
+    } else if (schemaId != 0) {
+      eventType = typeNames.apply(schemaId);
+    } else {
       return null;
     }
-    if (!type.equals(lastTypeBytes)) {
-      lastTypeBytes = type;
-      lastType = type.toStringUtf8();
+    TrackedEvent event;
+    if (id != null && id.size() == Envelopes.ID_LENGTH) {
+      ByteBuffer ids = id.asReadOnlyByteBuffer();
+      event =
+          new TrackedEvent(
+              entry.body,
+              eventType,
+              entry.partitionKey,
+              entry.partitionKeyBytes,
+              eventTime,
+              ids.getLong(),
+              ids.getLong(),
+              true);
+    } else {
+      event =
+          new TrackedEvent(
+              entry.body,
+              eventType,
+              entry.partitionKey,
+              entry.partitionKeyBytes,
+              eventTime,
+              producerHigh,
+              producerLow);
     }
-    ByteBuffer ids = id.asReadOnlyByteBuffer();
-    long high = ids.remaining() >= 16 ? ids.getLong() : 0;
-    long low = ids.remaining() >= 8 ? ids.getLong() : 0;
-    TrackedEvent event =
-        new TrackedEvent(
-            entry.body,
-            lastType,
-            entry.partitionKey,
-            entry.partitionKeyBytes,
-            eventTime,
-            high,
-            low);
     event.accept(entry.sequence, clock.nanoTime());
     event.epoch = barriers.epochOf(entry.sequence);
     event.spoolPosition = entry.position;

@@ -25,7 +25,7 @@ final class SpoolFormat {
   /** The largest frame body: a 10 MiB envelope with room to spare; anything larger is corrupt. */
   static final int MAX_FRAME_BODY = 16 * 1024 * 1024;
 
-  /** The smallest event body: type, sequence, key length and a one-byte key. */
+  /** The smallest event body: type, sequence, key length, no key and a one-byte envelope. */
   static final int MIN_EVENT_BODY = 1 + 8 + 2 + 1;
 
   static final int ACK_RANGE_BYTES = 16;
@@ -56,7 +56,7 @@ final class SpoolFormat {
     byte type = data[body];
     if (type == EVENT) {
       int keyLength = getShort(data, body + 9);
-      if (keyLength < 1 || keyLength > length - 11) {
+      if (keyLength > length - 11) {
         return -1;
       }
     } else if (type != ACK || (length - 1) % ACK_RANGE_BYTES != 0) {

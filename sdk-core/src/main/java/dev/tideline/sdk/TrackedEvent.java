@@ -17,21 +17,26 @@ import java.util.UUID;
  * ever sees the event. The envelope bytes are built on demand, a new array per call.
  */
 public final class TrackedEvent {
-  // Envelope fields written at log() time: everything but sequence and sent time, which are
+  // Envelope fields written at log() time: everything but sequence and send delay, which are
   // appended (protobuf allows fields in any order) when the sequence is known and when sending.
   final byte[] body;
   final String eventType;
+  // The key the strategy chose, or null for "any shard": the worker then picks a shard and sends
+  // the event with that shard's key (routedKey), shared by every such event of the shard.
   final String partitionKey;
   final int partitionKeyBytes;
   final long eventTimeMicros;
+  // The producer id's halves, from which the event id derives with the sequence; or, for an
+  // envelope recovered from a spool written before the compact envelope, its own event id.
   final long idHigh;
   final long idLow;
+  final boolean ownEventId;
 
   // Set once, by the EventBuffer that accepts the event, under its lock (never for a refused one).
   long sequence;
   long acceptedNanos;
 
-  /** What the event holds in the buffer: envelope without sent time, plus partition key. */
+  /** What the event holds in the buffer: envelope without send delay, plus partition key. */
   int bufferedSize;
 
   /** The flush epoch the event was accepted in; see FlushBarriers. */
@@ -44,6 +49,9 @@ public final class TrackedEvent {
 
   /** The receipt of {@link Tracker#logDurably(Object)}; null for plain log() calls. */
   LogReceipt receipt;
+
+  /** The key an event logged without one is sent with; set by the worker when it routes it. */
+  String routedKey;
 
   /** The MD5 hash key of the partition key as unsigned halves; set by the worker. */
   long hashHigh;
@@ -59,8 +67,33 @@ public final class TrackedEvent {
    * An event prepared by log(), not yet accepted: the buffer gives it its sequence number and
    * acceptance time with {@link #accept} if it takes it.
    *
-   * @param body the envelope without sequence and sent time
+   * @param body the envelope without sequence and send delay
    * @param partitionKeyBytes the partition key's UTF-8 size
+   * @param producerHigh the producer id's first 8 bytes, big-endian
+   * @param producerLow the producer id's last 8 bytes
+   */
+  TrackedEvent(
+      byte[] body,
+      String eventType,
+      String partitionKey,
+      int partitionKeyBytes,
+      long eventTimeMicros,
+      long producerHigh,
+      long producerLow) {
+    this(
+        body,
+        eventType,
+        partitionKey,
+        partitionKeyBytes,
+        eventTimeMicros,
+        producerHigh,
+        producerLow,
+        false);
+  }
+
+  /**
+   * @param ownEventId whether {@code idHigh} and {@code idLow} are the envelope's own {@code
+   *     event_id} (an envelope written before the compact envelope) rather than its producer id
    */
   TrackedEvent(
       byte[] body,
@@ -69,7 +102,8 @@ public final class TrackedEvent {
       int partitionKeyBytes,
       long eventTimeMicros,
       long idHigh,
-      long idLow) {
+      long idLow,
+      boolean ownEventId) {
     this.body = body;
     this.eventType = eventType;
     this.partitionKey = partitionKey;
@@ -77,11 +111,25 @@ public final class TrackedEvent {
     this.eventTimeMicros = eventTimeMicros;
     this.idHigh = idHigh;
     this.idLow = idLow;
+    this.ownEventId = ownEventId;
   }
 
   /** The size the event would hold in the buffer with that sequence number. */
   long bufferedSizeWith(long sequence) {
     return (long) body.length + Envelopes.appendedSize(0L, sequence) + partitionKeyBytes;
+  }
+
+  /** The most bytes of a key routing gives an event logged without one: 16 hex digits. */
+  static final int ROUTED_KEY_MAX_BYTES = 16;
+
+  /**
+   * The size of the event's record, data plus partition key, alone and without send delay, with
+   * that sequence number: what must fit the stream's maximum record size.
+   */
+  long recordSizeWith(long sequence) {
+    return (long) body.length
+        + Envelopes.appendedSize(0L, sequence)
+        + (partitionKey != null ? partitionKeyBytes : ROUTED_KEY_MAX_BYTES);
   }
 
   /** Called once, by the buffer that accepts the event. */
@@ -101,9 +149,12 @@ public final class TrackedEvent {
     return sequence;
   }
 
-  /** The event id (UUIDv7), the deduplication key. */
+  /**
+   * The event id, the deduplication key, as the validator reads it: derived from the producer id
+   * and the sequence ({@code Envelopes.eventId}), since compact envelopes carry no id of their own.
+   */
   public UUID eventId() {
-    return new UUID(idHigh, idLow);
+    return ownEventId ? new UUID(idHigh, idLow) : Envelopes.eventId(idHigh, idLow, sequence);
   }
 
   /** When the event was logged, microseconds since the epoch (client clock). */
@@ -111,27 +162,43 @@ public final class TrackedEvent {
     return eventTimeMicros;
   }
 
-  /** The partition key it was sent with. */
+  /**
+   * The partition key it was sent with; null for an event logged without a key ({@link
+   * PartitionKeyStrategy#perEvent()}) until the tracker routes it to a shard.
+   */
   public String partitionKey() {
-    return partitionKey;
+    return sentKey();
   }
 
-  /** The serialized envelope (without sent time), as {@code Envelopes.decode} reads it. */
+  /** The key the event is sent with: its own, or the one routing gave it (null before). */
+  String sentKey() {
+    return partitionKey != null ? partitionKey : routedKey;
+  }
+
+  /** The serialized envelope (without send delay), as {@code Envelopes.decode} reads it. */
   public byte[] envelope() {
     return data(0L);
   }
 
-  /** The envelope's size in bytes with a sent time of that value (0: none). */
-  int dataSize(long sentTimeMicros) {
-    return body.length + Envelopes.appendedSize(sentTimeMicros, sequence);
+  /**
+   * The send delay of the event sent at {@code sentTimeMicros} (0: not sent), as {@code
+   * send_delay_us} carries it: sent time − event time, 0 (not written) when not above 0.
+   */
+  long delayAt(long sentTimeMicros) {
+    return sentTimeMicros == 0L ? 0L : Math.max(0L, sentTimeMicros - eventTimeMicros);
   }
 
-  /** The serialized envelope with a sent time (0: none). */
-  byte[] data(long sentTimeMicros) {
-    byte[] out = new byte[dataSize(sentTimeMicros)];
+  /** The envelope's size in bytes with that send delay (0: none). */
+  int dataSize(long delayMicros) {
+    return body.length + Envelopes.appendedSize(delayMicros, sequence);
+  }
+
+  /** The serialized envelope with a send delay (0: none). */
+  byte[] data(long delayMicros) {
+    byte[] out = new byte[dataSize(delayMicros)];
     CodedOutputStream coded = CodedOutputStream.newInstance(out);
     try {
-      writeData(coded, sentTimeMicros);
+      writeData(coded, delayMicros);
       coded.checkNoSpaceLeft();
     } catch (IOException e) {
       throw new IllegalStateException("writing to an array cannot fail", e);
@@ -139,10 +206,10 @@ public final class TrackedEvent {
     return out;
   }
 
-  /** Writes the serialized envelope with a sent time (0: none), {@link #dataSize} bytes. */
-  void writeData(CodedOutputStream out, long sentTimeMicros) throws IOException {
+  /** Writes the serialized envelope with a send delay (0: none), {@link #dataSize} bytes. */
+  void writeData(CodedOutputStream out, long delayMicros) throws IOException {
     out.writeRawBytes(body);
-    Envelopes.writeAppended(out, sentTimeMicros, sequence);
+    Envelopes.writeAppended(out, delayMicros, sequence);
   }
 
   @Override

@@ -9,36 +9,39 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The aggregator alone: exact sizes, and the sent time stamped when the record is built. */
+/** The aggregator alone: exact sizes, and the send delay stamped when the record is built. */
 class AggregatorTest {
   private static final long OPENED = ManualClock.START_MICROS;
   private static final long BUILT = OPENED + 500_000;
 
+  /** Events logged 1 ms before the aggregate opened. */
+  private static final long LOGGED = OPENED - 1_000;
+
   private static TrackedEvent event(long sequence, int payloadBytes) {
     byte[] body =
         Envelope.newBuilder()
-            .setEventType("tideline.events.v1.Click")
+            .setSchemaId(0x8f5cffffa6154e46L)
             .setPayload(com.google.protobuf.ByteString.copyFrom(new byte[payloadBytes]))
             .build()
             .toByteArray();
     String key = "key-" + sequence;
     TrackedEvent event =
-        new TrackedEvent(body, "tideline.events.v1.Click", key, key.length(), 0, 0, 0);
+        new TrackedEvent(body, "tideline.events.v1.Click", key, key.length(), LOGGED, 0, 0);
     event.accept(sequence, 0);
     ShardMap.hash(key, event);
     return event;
   }
 
-  private static List<Long> sentTimes(OutRecord record) throws Exception {
+  private static List<Long> delays(OutRecord record) throws Exception {
     List<Long> out = new ArrayList<>();
     byte[] data = record.record.data();
     if (!KplRecords.isAggregated(data)) {
-      out.add(Envelope.parseFrom(data).getSentTimeUs());
+      out.add(Envelope.parseFrom(data).getSendDelayUs());
       return out;
     }
     AggregatedRecord aggregate = KplRecords.decode(data);
     for (dev.tideline.proto.kpl.Record sub : aggregate.getRecordsList()) {
-      out.add(Envelope.parseFrom(sub.getData()).getSentTimeUs());
+      out.add(Envelope.parseFrom(sub.getData()).getSendDelayUs());
     }
     return out;
   }
@@ -55,40 +58,48 @@ class AggregatorTest {
   }
 
   @Test
-  void stampsTheTimeTheRecordIsBuiltNotTheTimeItsAggregateOpened() throws Exception {
+  void stampsTheDelayUntilTheRecordIsBuiltNotUntilItsAggregateOpened() throws Exception {
     Aggregator aggregator = new Aggregator(1 << 20, OPENED);
     aggregator.tryAdd(event(1, 10));
     aggregator.tryAdd(event(2, 10));
-    assertThat(sentTimes(aggregator.build("lane", BUILT))).containsExactly(BUILT, BUILT);
+    assertThat(delays(aggregator.build("lane", BUILT)))
+        .containsExactly(BUILT - LOGGED, BUILT - LOGGED);
 
     Aggregator alone = new Aggregator(1 << 20, OPENED);
     alone.tryAdd(event(3, 10));
-    assertThat(sentTimes(alone.build("lane", BUILT))).containsExactly(BUILT);
+    assertThat(delays(alone.build("lane", BUILT))).containsExactly(BUILT - LOGGED);
   }
 
   @Test
-  void keepsTheOpeningTimeWhenTheBuildTimeWouldEncodeToAnotherSize() {
-    assertThat(Aggregator.sentTime(OPENED, BUILT)).isEqualTo(BUILT);
-    assertThat(Aggregator.sentTime(100, 120)).isEqualTo(120); // both 1-byte varints
-    assertThat(Aggregator.sentTime(100, 1_000_000)).isEqualTo(100); // 1 byte, then 3
-    assertThat(Aggregator.sentTime(0, 5)).isEqualTo(0); // no field was reserved
-    assertThat(Aggregator.sentTime(5, 0)).isEqualTo(5);
+  void reservesRoomForADelay128TimesTheOneAtOpeningAndAtLeastTwoSeconds() {
+    // 1 ms at opening needs a 2-byte varint: 3 reserved (up to 2.09 s), plus the tag.
+    assertThat(Aggregator.reservedDelaySize(1_000)).isEqualTo(4);
+    assertThat(Aggregator.reservedDelaySize(0)).isEqualTo(4);
+    // 10 s needs 4 bytes: 5 reserved (up to 9.5 hours).
+    assertThat(Aggregator.reservedDelaySize(10_000_000)).isEqualTo(6);
   }
 
   @Test
-  void aRecordFilledToTheLimitStaysExactlyAsLargeWhateverTheBuildTime() throws Exception {
+  void keepsTheDelayAtOpeningWhenTheDelayAtBuildOutgrowsItsRoom() throws Exception {
+    TrackedEvent event = event(1, 10);
+    assertThat(Aggregator.delay(event, OPENED, BUILT)).isEqualTo(BUILT - LOGGED);
+    long muchLater = OPENED + 3_000_000; // 3 s: a 4-byte varint, 3 reserved
+    assertThat(Aggregator.delay(event, OPENED, muchLater)).isEqualTo(OPENED - LOGGED);
+    // A clock that stepped back: no delay at all.
+    assertThat(Aggregator.delay(event, OPENED, LOGGED - 5)).isZero();
+  }
+
+  @Test
+  void aRecordFilledToTheLimitStaysWithinItWhateverTheBuildTime() throws Exception {
     int limit = 4096;
-    Aggregator realClock = filled(limit, OPENED);
-    OutRecord built = realClock.build("lane", BUILT);
-    assertThat(built.billedSize).isLessThanOrEqualTo(limit).isGreaterThan(limit - 100);
-    assertThat(sentTimes(built)).containsOnly(BUILT);
+    Aggregator soon = filled(limit, OPENED);
+    OutRecord built = soon.build("lane", BUILT);
+    assertThat(built.billedSize).isLessThanOrEqualTo(limit).isGreaterThan(limit - 200);
+    assertThat(delays(built)).containsOnly(BUILT - LOGGED);
 
-    // A test clock near 0: the build time needs a longer varint than the one reserved.
-    Aggregator nearZero = filled(limit, 100);
-    OutRecord late = nearZero.build("lane", 1_000_000_000L);
+    Aggregator stalled = filled(limit, OPENED);
+    OutRecord late = stalled.build("lane", OPENED + 3_600_000_000L);
     assertThat(late.billedSize).isLessThanOrEqualTo(limit);
-    assertThat(sentTimes(late)).containsOnly(100L);
-    Aggregator sameWidth = filled(limit, 100);
-    assertThat(sameWidth.build("lane", 127).billedSize).isEqualTo(late.billedSize);
+    assertThat(delays(late)).containsOnly(OPENED - LOGGED);
   }
 }

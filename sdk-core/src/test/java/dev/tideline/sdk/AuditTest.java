@@ -11,12 +11,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class AuditTest {
+  /** Names each envelope's event type from its schema id. */
+  private static final SchemaRegistry EVENT_TYPES = Harness.REGISTRY;
+
   private final Harness harness = new Harness();
 
   private List<ProducerAudit> audits() throws Exception {
     List<ProducerAudit> out = new ArrayList<>();
     for (Envelope envelope : harness.sink.storedEnvelopes()) {
-      if (envelope.getEventType().equals("tideline.events.v1.ProducerAudit")) {
+      if (EVENT_TYPES.eventType(envelope).equals("tideline.events.v1.ProducerAudit")) {
         out.add(ProducerAudit.parseFrom(envelope.getPayload()));
       }
     }

@@ -44,7 +44,7 @@ class ShardMapTrackerTest {
         TrackedEvent event =
             new TrackedEvent(new byte[] {1, 2, 3}, "t", key, key.length(), 0, 0, 0);
         EventBuffer.Offer offer = new EventBuffer.Offer();
-        buffer.offer(event, 1 << 20, 0, false, offer);
+        buffer.offer(event, 1 << 20, false, offer);
         assertThat(offer.refusal).isNull();
         ShardMap.hash(key, event);
         settlement.took(buffer.poll(Long.MAX_VALUE).get(0));

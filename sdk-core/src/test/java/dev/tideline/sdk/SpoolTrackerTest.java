@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tideline.proto.v1.Envelope;
+import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.sdk.sink.InMemorySink;
 import java.io.File;
 import java.io.IOException;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * else.
  */
 class SpoolTrackerTest {
+  /** Names each envelope's event type from its schema id. */
+  private static final SchemaRegistry EVENT_TYPES = Harness.REGISTRY;
+
   @TempDir File directory;
 
   private final SpoolFaults faults = new SpoolFaults();
@@ -108,8 +112,11 @@ class SpoolTrackerTest {
     Envelope stored = sink.storedEnvelopes().get(0);
     assertThat(stored.getProducerId().toByteArray()).isEqualTo(tracker.producerId());
     assertThat(receipt.sequence()).isEqualTo(1);
-    java.nio.ByteBuffer id = stored.getEventId().asReadOnlyByteBuffer();
-    assertThat(receipt.eventId()).isEqualTo(new java.util.UUID(id.getLong(), id.getLong()));
+    java.nio.ByteBuffer producer = stored.getProducerId().asReadOnlyByteBuffer();
+    assertThat(receipt.eventId())
+        .isEqualTo(
+            dev.tideline.wire.Envelopes.eventId(
+                producer.getLong(), producer.getLong(), stored.getSequence()));
     assertThat(tracker.metrics().spool().written()).isEqualTo(1);
   }
 
@@ -213,7 +220,7 @@ class SpoolTrackerTest {
     List<dev.tideline.events.v1.ProducerAudit> audits = new ArrayList<>();
     List<Long> auditSequences = new ArrayList<>();
     for (Envelope envelope : sink.storedEnvelopes()) {
-      if (envelope.getEventType().equals("tideline.events.v1.ProducerAudit")) {
+      if (EVENT_TYPES.eventType(envelope).equals("tideline.events.v1.ProducerAudit")) {
         audits.add(dev.tideline.events.v1.ProducerAudit.parseFrom(envelope.getPayload()));
         auditSequences.add(envelope.getSequence());
       }

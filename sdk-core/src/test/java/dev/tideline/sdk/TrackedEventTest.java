@@ -3,6 +3,7 @@ package dev.tideline.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tideline.proto.v1.Envelope;
+import dev.tideline.wire.Envelopes;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -54,7 +55,9 @@ class TrackedEventTest {
 
     assertThat(event.eventType()).isEqualTo("tideline.events.v1.Click");
     assertThat(event.sequence()).isEqualTo(42);
-    assertThat(event.eventId()).isEqualTo(new UUID(0x0102L, 0x0304L));
+    // Derived from the producer id's halves and the sequence, as the validator derives it.
+    assertThat(event.eventId()).isEqualTo(Envelopes.eventId(0x0102L, 0x0304L, 42));
+    assertThat(event.eventId()).isNotEqualTo(new UUID(0x0102L, 0x0304L));
     assertThat(event.eventTimeMicros()).isEqualTo(1_000L);
     assertThat(event.partitionKey()).isEqualTo("key");
     assertThat(Envelope.parseFrom(event.envelope()).getSequence()).isEqualTo(42);

@@ -1,6 +1,7 @@
 package dev.tideline.benchmarks.compare;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.benchmarks.sdk.CountingKinesisEndpoint;
 import dev.tideline.events.v1.Click;
 import dev.tideline.proto.v1.Envelope;
@@ -43,6 +44,9 @@ record StreamReadBack(
     long duplicates,
     long mismatched,
     long otherEvents) {
+  private static final long CLICK_SCHEMA_ID =
+      SchemaRegistry.fromClasspath().forClass(Click.class).getSchemaId();
+
 
   /** Reads every shard of the stream and checks its events against {@code sent}. */
   static StreamReadBack read(KinesisClient kinesis, String stream, Click[] sent, Producer producer)
@@ -83,7 +87,7 @@ record StreamReadBack(
             byte[] data = bytes(user.data());
             if (producer == Producer.TIDELINE) {
               Envelope envelope = Envelopes.decode(data);
-              if (!envelope.getEventType().endsWith("Click")) {
+              if (envelope.getSchemaId() != CLICK_SCHEMA_ID) {
                 other++;
                 continue;
               }

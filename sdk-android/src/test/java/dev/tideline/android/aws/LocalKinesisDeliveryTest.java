@@ -39,6 +39,9 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  */
 @ExtendWith(LocalKinesisExtension.class)
 class LocalKinesisDeliveryTest {
+  /** Names each envelope's event type from its schema id. */
+  private static final SchemaRegistry EVENT_TYPES = SchemaRegistry.fromClasspath();
+
   private static final int EVENTS = 2_000;
   private static final String CLICK = "tideline.events.v1.Click";
 
@@ -92,7 +95,7 @@ class LocalKinesisDeliveryTest {
       byEventId.merge(envelope.getEventId(), 1, Integer::sum);
       sequences.add(envelope.getSequence());
       assertThat(envelope.getProducerId().toByteArray()).isEqualTo(producerId);
-      if (envelope.getEventType().equals(CLICK)) {
+      if (EVENT_TYPES.eventType(envelope).equals(CLICK)) {
         clickArrivals++;
         Click click = Click.parseFrom(envelope.getPayload());
         assertThat(click.getScreenName()).isEqualTo("checkout");

@@ -34,6 +34,9 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
  */
 @ExtendWith(LocalKinesisExtension.class)
 class ConsumingAStreamTest {
+  /** Names each envelope's event type from its schema id. */
+  private static final SchemaRegistry EVENT_TYPES = SchemaRegistry.fromClasspath();
+
 
   /** The consumer's code, as in docs/consuming.md. */
   static final class TidelineConsumer {
@@ -63,7 +66,7 @@ class ConsumingAStreamTest {
           continue; // written with a schema this consumer does not know yet
         }
         Function<com.google.protobuf.ByteString, MessageLite> parser =
-            parsers.get(envelope.getEventType());
+            parsers.get(EVENT_TYPES.eventType(envelope));
         if (parser != null) {
           events.add(parser.apply(envelope.getPayload()));
         }

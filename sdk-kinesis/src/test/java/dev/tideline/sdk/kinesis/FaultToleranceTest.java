@@ -3,6 +3,7 @@ package dev.tideline.sdk.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tideline.schema.SchemaRegistry;
 import com.google.protobuf.ByteString;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.sdk.DropReason;
@@ -41,6 +42,9 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  */
 @ExtendWith(LocalKinesisExtension.class)
 class FaultToleranceTest {
+  /** Names each envelope's event type from its schema id. */
+  private static final SchemaRegistry EVENT_TYPES = SchemaRegistry.fromClasspath();
+
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
@@ -165,8 +169,8 @@ class FaultToleranceTest {
     for (Arrivals.Arrival arrival : arrivals) {
       Envelope envelope = arrival.envelope();
       copies.merge(envelope.getEventId(), 1, Integer::sum);
-      if (!envelope.getEventType().equals("tideline.events.v1.ProducerAudit")) {
-        ids.add(Events.idOf(Events.parse(envelope.getEventType(), envelope.getPayload())));
+      if (!EVENT_TYPES.eventType(envelope).equals("tideline.events.v1.ProducerAudit")) {
+        ids.add(Events.idOf(Events.parse(EVENT_TYPES.eventType(envelope), envelope.getPayload())));
       }
     }
     assertThat(ids).as("every logged event arrived").hasSize(events);

@@ -3,6 +3,7 @@ package dev.tideline.sdk.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.sdk.LogOutcome;
 import dev.tideline.sdk.PartitionKeyStrategy;
@@ -33,6 +34,9 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  */
 @ExtendWith(LocalKinesisExtension.class)
 class RequestShapeTest {
+  /** Names each envelope's event type from its schema id. */
+  private static final SchemaRegistry EVENT_TYPES = SchemaRegistry.fromClasspath();
+
   /** Every event gets this partition key: one byte, so sizes are easy to reason about. */
   private static final String KEY = "k";
 
@@ -197,7 +201,7 @@ class RequestShapeTest {
 
   private static com.google.protobuf.MessageLite parse(Envelope envelope) {
     try {
-      return Events.parse(envelope.getEventType(), envelope.getPayload());
+      return Events.parse(EVENT_TYPES.eventType(envelope), envelope.getPayload());
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new AssertionError(e);
     }

@@ -3,6 +3,7 @@ package dev.tideline.sdk.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tideline.schema.SchemaRegistry;
 import com.google.protobuf.ByteString;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.sdk.LogOutcome;
@@ -28,6 +29,9 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  */
 @ExtendWith(LocalKinesisExtension.class)
 class ReshardingTest {
+  /** Names each envelope's event type from its schema id. */
+  private static final SchemaRegistry EVENT_TYPES = SchemaRegistry.fromClasspath();
+
   @Test
   void afterASplitEveryEventStillReachesAKclConsumer(
       LocalKinesisStream stream, LocalKinesisServer server) throws Exception {
@@ -81,7 +85,7 @@ class ReshardingTest {
     Set<String> ids = new HashSet<>();
     Set<ByteString> eventIds = new HashSet<>();
     for (Envelope envelope : seenByTheKcl) {
-      ids.add(Events.idOf(Events.parse(envelope.getEventType(), envelope.getPayload())));
+      ids.add(Events.idOf(Events.parse(EVENT_TYPES.eventType(envelope), envelope.getPayload())));
       eventIds.add(envelope.getEventId());
     }
     List<Arrivals.Arrival> arrivals = Arrivals.decodeWithOurCodec(contents);

@@ -2,6 +2,7 @@ package dev.tideline.sdk.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tideline.schema.SchemaRegistry;
 import com.google.protobuf.ByteString;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.sdk.DropReason;
@@ -38,6 +39,9 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  */
 @ExtendWith(LocalKinesisExtension.class)
 class SlowEndpointTest {
+  /** Names each envelope's event type from its schema id. */
+  private static final SchemaRegistry EVENT_TYPES = SchemaRegistry.fromClasspath();
+
   private static final int MIB = 1024 * 1024;
 
   @Test
@@ -100,7 +104,7 @@ class SlowEndpointTest {
           Arrivals.decodeWithOurCodec(StreamContents.read(server, stream.name()))) {
         Envelope envelope = arrival.envelope();
         copies.merge(envelope.getEventId(), 1, Integer::sum);
-        ids.add(Events.idOf(Events.parse(envelope.getEventType(), envelope.getPayload())));
+        ids.add(Events.idOf(Events.parse(EVENT_TYPES.eventType(envelope), envelope.getPayload())));
       }
       assertThat(ids).as("every logged event arrived").hasSize(events);
       // Duplicates come only from calls the tracker got no answer to (stored all the same).

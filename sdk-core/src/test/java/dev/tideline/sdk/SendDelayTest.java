@@ -6,12 +6,11 @@ import dev.tideline.proto.v1.Envelope;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class SentTimeTest {
+class SendDelayTest {
   @Test
-  void theSentTimeIsWhenTheRecordWasBuiltNotWhenItsAggregateOpened() {
+  void theSendDelayLastsUntilTheRecordWasBuiltNotUntilItsAggregateOpened() {
     Harness harness = new Harness();
     Tracker tracker = harness.start(harness.builder());
-    long firstLogged = harness.clock.currentTimeMicros();
     tracker.log(Harness.payment(1));
     harness.scheduler.advance(300, TimeUnit.MILLISECONDS);
     tracker.log(Harness.payment(2));
@@ -20,8 +19,12 @@ class SentTimeTest {
     harness.scheduler.advance(1, TimeUnit.MILLISECONDS); // the first event's linger time is up
 
     assertThat(harness.sink.storedRecords()).hasSize(1);
+    // Logged 500 ms and 200 ms before the record was built: sent time − event time.
     assertThat(harness.sink.storedEnvelopes())
-        .extracting(Envelope::getSentTimeUs)
-        .containsExactly(firstLogged + 500_000, firstLogged + 500_000);
+        .extracting(Envelope::getSendDelayUs)
+        .containsExactly(500_000L, 200_000L);
+    assertThat(harness.sink.storedEnvelopes())
+        .extracting(e -> e.getEventTimeUs() + e.getSendDelayUs())
+        .containsOnly(harness.clock.currentTimeMicros());
   }
 }
