@@ -7,6 +7,7 @@ import dev.tideline.proto.v1.Context;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.proto.v1.Platform;
 import dev.tideline.wire.Envelopes;
+import dev.tideline.wire.Hex;
 import dev.tideline.wire.WireTags;
 import java.io.IOException;
 import java.util.UUID;
@@ -20,14 +21,17 @@ import java.util.UUID;
  * field twice, an unknown field, a field with another wire type than its declaration, the {@code
  * attributes} map, a string that is not UTF-8, a truncated or malformed input. The caller then
  * parses the {@link Envelope} the usual way, so every uncommon input gets the generated parser's
- * exact semantics and error messages. {@code EnvelopeViewTest} checks both ways agree. Each give-up
- * is counted in the report ({@code fast_path.envelope_fallbacks}), so that a field added to the
- * envelope, which this reader would not know, shows there rather than silently slowing every event
- * down. Tags come from {@link WireTags}.
+ * exact semantics and error messages. {@code EnvelopeViewTest} checks both ways agree. Compact
+ * envelopes (no event id, type or format; a send delay for the sent time) and earlier ones read the
+ * same way. Each give-up is counted in the report ({@code fast_path.envelope_fallbacks}), so that a
+ * field added to the envelope, which this reader would not know, shows there rather than silently
+ * slowing every event down. Tags come from {@link WireTags}.
  */
 final class EnvelopeView {
-  /** The last envelope field read here; {@code attributes} and any later field take the parser. */
-  private static final int LAST_FIELD = Envelope.PAYLOAD_FIELD_NUMBER;
+  /**
+   * The last envelope field read here; any later field (and {@code attributes}) takes the parser.
+   */
+  private static final int LAST_FIELD = Envelope.SEND_DELAY_US_FIELD_NUMBER;
 
   /** The last context field; a context with a later one takes the parser. */
   private static final int LAST_CONTEXT_FIELD = Context.HOST_FIELD_NUMBER;
@@ -43,7 +47,14 @@ final class EnvelopeView {
   int format;
   long schemaId;
   long eventTimeUs;
+
+  /**
+   * The sent time on the producer's clock: {@code sent_time_us}, or event time + {@code
+   * send_delay_us} (see {@link #finish}); 0 when unknown.
+   */
   long sentTimeUs;
+
+  long sendDelayUs;
   int producerIdLength;
   long producerIdHigh;
   long producerIdLow;
@@ -73,6 +84,7 @@ final class EnvelopeView {
     view.schemaId = envelope.getSchemaId();
     view.eventTimeUs = envelope.getEventTimeUs();
     view.sentTimeUs = envelope.getSentTimeUs();
+    view.sendDelayUs = envelope.getSendDelayUs();
     ByteString producerId = envelope.getProducerId();
     view.producerIdLength = producerId.size();
     if (view.producerIdLength == ID_LENGTH) {
@@ -84,7 +96,28 @@ final class EnvelopeView {
     view.platform = context.getPlatformValue();
     view.appVersion = context.getAppVersion();
     view.payload = envelope.getPayload();
+    view.finish();
     return view;
+  }
+
+  /** Derives the sent time of a compact envelope from its event time and send delay. */
+  private void finish() {
+    if (sentTimeUs == 0 && sendDelayUs > 0 && eventTimeUs > 0) {
+      sentTimeUs = eventTimeUs + sendDelayUs;
+    }
+  }
+
+  /**
+   * Names the event type of a compact envelope, which carries none, after its schema: the catalog
+   * entry's name, or {@code (unknown schema <id>)} when no catalog has the id.
+   */
+  void nameType(String catalogName) {
+    if (eventType.isEmpty()) {
+      eventType =
+          catalogName != null
+              ? catalogName
+              : schemaId == 0L ? "(no schema id)" : "(unknown schema " + Hex.of(schemaId) + ")";
+    }
   }
 
   /**
@@ -168,10 +201,14 @@ final class EnvelopeView {
           case WireTags.ENVELOPE_PAYLOAD:
             view.payload = in.readBytes();
             break;
+          case WireTags.ENVELOPE_SEND_DELAY_US:
+            view.sendDelayUs = in.readInt64();
+            break;
           default:
             return null;
         }
       }
+      view.finish();
       return view;
     } catch (IOException | RuntimeException e) {
       // Malformed: the generated parser will say how.
@@ -229,9 +266,19 @@ final class EnvelopeView {
     return high(id.substring(8));
   }
 
-  /** The event id as a UUID, or null when it is not 16 bytes long. */
+  /**
+   * The event id, the deduplication key: the envelope's own {@code event_id}, or for a compact
+   * envelope the id derived from its producer and sequence ({@link Envelopes#eventId}); null when
+   * neither is there.
+   */
   UUID eventUuid() {
-    return eventIdLength == ID_LENGTH ? new UUID(eventIdHigh, eventIdLow) : null;
+    if (eventIdLength == ID_LENGTH) {
+      return new UUID(eventIdHigh, eventIdLow);
+    }
+    if (eventIdLength == 0 && producerIdLength == ID_LENGTH && sequence != 0) {
+      return Envelopes.eventId(producerIdHigh, producerIdLow, sequence);
+    }
+    return null;
   }
 
   /** The producer id as a UUID, or null when it is not 16 bytes long. */

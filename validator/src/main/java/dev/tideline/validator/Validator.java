@@ -276,6 +276,7 @@ public final class Validator {
                       && previousEvent.compiledSchema() != null
                   ? previousEvent.compiledSchema()
                   : schemas.get(view.schemaId);
+          view.nameType(schema == null ? null : schema.entry.getEventType());
           if (schema == null) {
             violations.add(
                 Violation.of(
@@ -297,6 +298,8 @@ public final class Validator {
               payload = decode(schema, view, violations);
             }
           }
+        } else {
+          view.nameType(null);
         }
       }
     } catch (RuntimeException e) {
@@ -353,20 +356,19 @@ public final class Validator {
   }
 
   private void checkEnvelope(EnvelopeView envelope, long arrivalMicros, List<Violation> out) {
-    if (envelope.eventIdLength != Envelopes.ID_LENGTH) {
+    // Compact envelopes carry no event id, type or format: the producer and sequence are the
+    // identity, and the schema id names type and format.
+    if (envelope.eventIdLength != 0 && envelope.eventIdLength != Envelopes.ID_LENGTH) {
       out.add(
           envelopeViolation(
               "event_id",
-              "event_id must be " + Envelopes.ID_LENGTH + " bytes, was " + envelope.eventIdLength));
-    }
-    if (envelope.eventType.isEmpty()) {
-      out.add(envelopeViolation("event_type", "event_type is empty"));
+              "event_id must be absent or "
+                  + Envelopes.ID_LENGTH
+                  + " bytes, was "
+                  + envelope.eventIdLength));
     }
     if (envelope.schemaId == 0L) {
       out.add(envelopeViolation("schema_id", "schema_id is missing"));
-    }
-    if (envelope.format == SchemaFormat.SCHEMA_FORMAT_UNSPECIFIED_VALUE) {
-      out.add(envelopeViolation("format", "format is unspecified"));
     }
     if (envelope.producerIdLength != Envelopes.ID_LENGTH) {
       out.add(

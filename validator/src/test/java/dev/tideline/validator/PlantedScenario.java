@@ -141,7 +141,7 @@ final class PlantedScenario {
             .setPayload(ByteString.copyFrom(new byte[] {(byte) 0xFF, (byte) 0xFF, 0x01}))
             .build());
     p6.add(event(click("a"), 6, 5, t.plus(Duration.ofHours(3))).build());
-    p6.add(event(click("a"), 6, 6, hot).clearEventId().build());
+    p6.add(event(click("a"), 6, 6, hot).setEventId(ByteString.copyFrom(new byte[8])).build());
     // Placed in the first shard by the record's explicit hash key; the sub-record says second.
     records.add(
         new Planted(aggregate("producer-6", p6).data, "producer-6", BigInteger.ZERO.toString()));

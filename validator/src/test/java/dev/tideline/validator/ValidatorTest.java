@@ -166,7 +166,11 @@ class ValidatorTest {
 
   @Test
   void refusesEnvelopesWithoutIdsOrWithAnEventTimeBeyondTheSkewTolerance() {
-    Envelope noIds = event(click("b"), 1, 1, LOGGED).clearEventId().clearProducerId().build();
+    Envelope noIds =
+        event(click("b"), 1, 1, LOGGED)
+            .setEventId(ByteString.copyFrom(new byte[8]))
+            .clearProducerId()
+            .build();
     Envelope future = event(click("b"), 1, 2, ARRIVAL.plus(Duration.ofHours(3))).build();
     Envelope nearFuture = event(click("b"), 1, 3, ARRIVAL.plus(Duration.ofMinutes(5))).build();
 
