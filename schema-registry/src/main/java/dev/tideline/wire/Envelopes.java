@@ -6,6 +6,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tideline.proto.v1.Envelope;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.UUID;
 
 /**
@@ -43,6 +44,25 @@ public final class Envelopes {
    */
   public static UUID eventId(long producerHigh, long producerLow, long sequence) {
     return new UUID(producerHigh, producerLow ^ (sequence * SEQUENCE_MIX));
+  }
+
+  /**
+   * An envelope's event id, the deduplication key: its own {@code event_id} when it carries one (16
+   * bytes), else the id derived from its producer id and sequence ({@link #eventId(long, long,
+   * long)}); null when it has neither.
+   */
+  public static UUID eventId(Envelope envelope) {
+    ByteString own = envelope.getEventId();
+    if (own.size() == ID_LENGTH) {
+      ByteBuffer id = own.asReadOnlyByteBuffer();
+      return new UUID(id.getLong(), id.getLong());
+    }
+    ByteString producer = envelope.getProducerId();
+    if (own.isEmpty() && producer.size() == ID_LENGTH && envelope.getSequence() != 0) {
+      ByteBuffer id = producer.asReadOnlyByteBuffer();
+      return eventId(id.getLong(), id.getLong(), envelope.getSequence());
+    }
+    return null;
   }
 
   /**

@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.Rule;
 import org.junit.Test;
@@ -98,7 +99,7 @@ public class KinesisDeliveryTest {
       assertThat(online.flush().await(3, TimeUnit.MINUTES)).isTrue();
       assertThat(online.close(30, TimeUnit.SECONDS).await(1, TimeUnit.MINUTES)).isTrue();
 
-      Map<ByteString, Integer> byEventId = new HashMap<>();
+      Map<UUID, Integer> byEventId = new HashMap<>();
       Set<Long> sequences = new HashSet<>();
       Set<String> arrived = new HashSet<>();
       int clickArrivals = 0;
@@ -106,7 +107,7 @@ public class KinesisDeliveryTest {
         assertThat(envelope.getProducerId().toByteArray()).isEqualTo(producer);
         if (EVENT_TYPES.eventType(envelope).equals("tideline.events.v1.Click")) {
           clickArrivals++;
-          byEventId.merge(envelope.getEventId(), 1, Integer::sum);
+          byEventId.merge(Envelopes.eventId(envelope), 1, Integer::sum);
           sequences.add(envelope.getSequence());
           arrived.add(Click.parseFrom(envelope.getPayload()).getElementId());
         }

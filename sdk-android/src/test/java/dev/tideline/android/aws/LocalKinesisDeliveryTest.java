@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -87,12 +88,12 @@ class LocalKinesisDeliveryTest {
     long putRecordsCalls = tracker.metrics().putRecordsCalls();
 
     List<Envelope> arrived = readBack(server.client(), stream.name());
-    Map<ByteString, Integer> byEventId = new HashMap<>();
+    Map<UUID, Integer> byEventId = new HashMap<>();
     Set<Long> sequences = new HashSet<>();
     Set<String> clicks = new HashSet<>();
     int clickArrivals = 0;
     for (Envelope envelope : arrived) {
-      byEventId.merge(envelope.getEventId(), 1, Integer::sum);
+      byEventId.merge(Envelopes.eventId(envelope), 1, Integer::sum);
       sequences.add(envelope.getSequence());
       assertThat(envelope.getProducerId().toByteArray()).isEqualTo(producerId);
       if (EVENT_TYPES.eventType(envelope).equals(CLICK)) {

@@ -37,7 +37,6 @@ class ConsumingAStreamTest {
   /** Names each envelope's event type from its schema id. */
   private static final SchemaRegistry EVENT_TYPES = SchemaRegistry.fromClasspath();
 
-
   /** The consumer's code, as in docs/consuming.md. */
   static final class TidelineConsumer {
     private final SchemaRegistry schemas = SchemaRegistry.fromClasspath();

@@ -3,7 +3,6 @@ package dev.tideline.sdk.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import dev.tideline.proto.v1.Context;
 import dev.tideline.proto.v1.Envelope;
@@ -13,7 +12,6 @@ import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.sdk.BufferPolicy;
 import dev.tideline.sdk.LogOutcome;
 import dev.tideline.sdk.Tracker;
-import dev.tideline.sdk.TrackerBuilder;
 import dev.tideline.sdk.TrackerMetrics;
 import dev.tideline.sdk.kinesis.proxy.FaultInjectingProxy;
 import dev.tideline.sdk.kinesis.proxy.PutRecordsCall;
@@ -21,6 +19,7 @@ import dev.tideline.testing.kinesis.LocalKinesisExtension;
 import dev.tideline.testing.kinesis.LocalKinesisServer;
 import dev.tideline.testing.kinesis.LocalKinesisStream;
 import dev.tideline.testing.kinesis.TestStream;
+import dev.tideline.wire.Envelopes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -28,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,8 +49,6 @@ class EndToEndDeliveryTest {
   private static final int THREADS = 4;
   private static final int EVENTS_PER_THREAD = 25_000;
   private static final int EVENTS = THREADS * EVENTS_PER_THREAD;
-  private static final long LINGER_MICROS =
-      TimeUnit.MILLISECONDS.toMicros(TrackerBuilder.DEFAULT_LINGER_MILLIS);
   private static final String AUDIT = "tideline.events.v1.ProducerAudit";
 
   @Test
@@ -119,7 +117,7 @@ class EndToEndDeliveryTest {
     Arrivals.assertEveryHashKeyInItsShardsRange(arrivals);
     assertThat(contents.shards()).allSatisfy(s -> assertThat(s.records()).isNotEmpty());
 
-    Set<ByteString> eventIds = new HashSet<>();
+    Set<UUID> eventIds = new HashSet<>();
     Set<Long> sequences = new HashSet<>();
     List<Long> repeatedSequences = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -127,16 +125,16 @@ class EndToEndDeliveryTest {
       Envelope envelope = arrival.envelope();
       assertThat(envelope.getProducerId().toByteArray()).isEqualTo(producerId);
       assertThat(envelope.getContext()).isEqualTo(context);
-      assertThat(envelope.getEventId().size()).isEqualTo(16);
+      assertThat(Envelopes.eventId(envelope)).isNotNull();
       assertThat(envelope.getEventTimeUs()).isBetween(startMicros - 1_000_000, endMicros);
-      // The sent time should never precede the event's time; sdk-core stamps it when a record's
-      // aggregation starts (reported), so it may precede an event added later by up to the
-      // linger time until that is fixed.
-      assertThat(envelope.getSentTimeUs())
-          .isGreaterThanOrEqualTo(envelope.getEventTimeUs() - LINGER_MICROS)
+      // The send delay (sent time − event time) is stamped when the record is built: never
+      // negative, and the sent time it gives is before the test ended.
+      assertThat(envelope.getSendDelayUs()).isNotNegative();
+      assertThat(envelope.getEventTimeUs() + envelope.getSendDelayUs())
           .isLessThanOrEqualTo(endMicros);
-      assertThat(envelope.getFormat()).isEqualTo(SchemaFormat.PROTOBUF);
-      eventIds.add(envelope.getEventId());
+      assertThat(registry.byId(envelope.getSchemaId()).getFormat())
+          .isEqualTo(SchemaFormat.PROTOBUF);
+      eventIds.add(Envelopes.eventId(envelope));
       if (!sequences.add(envelope.getSequence()) && repeatedSequences.size() < 20) {
         repeatedSequences.add(envelope.getSequence());
       }
@@ -167,8 +165,8 @@ class EndToEndDeliveryTest {
     assertThat(throughTheKcl)
         .as("the KCL keeps every sub-record: none lies outside its shard's range")
         .hasSize(arrivals.size());
-    Set<ByteString> kclIds = new HashSet<>();
-    throughTheKcl.forEach(e -> kclIds.add(e.getEventId()));
+    Set<UUID> kclIds = new HashSet<>();
+    throughTheKcl.forEach(e -> kclIds.add(Envelopes.eventId(e)));
     assertThat(kclIds).isEqualTo(eventIds);
   }
 

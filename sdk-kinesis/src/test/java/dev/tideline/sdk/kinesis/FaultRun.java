@@ -3,7 +3,6 @@ package dev.tideline.sdk.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.sdk.BufferPolicy;
 import dev.tideline.sdk.Clock;
@@ -18,7 +17,7 @@ import dev.tideline.sdk.TrackerListener;
 import dev.tideline.sdk.TrackerMetrics;
 import dev.tideline.sdk.sink.RecordSink;
 import dev.tideline.testing.kinesis.LocalKinesisServer;
-import java.nio.ByteBuffer;
+import dev.tideline.wire.Envelopes;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -255,10 +254,10 @@ final class FaultRun implements AutoCloseable {
     // (i) Nothing accepted is lost silently.
     List<Arrivals.Arrival> arrivals =
         Arrivals.decodeWithOurCodec(StreamContents.read(server, streamName));
-    Map<ByteString, Integer> copies = new HashMap<>();
+    Map<UUID, Integer> copies = new HashMap<>();
     Set<Long> delivered = new HashSet<>();
     for (Arrivals.Arrival arrival : arrivals) {
-      copies.merge(arrival.envelope().getEventId(), 1, Integer::sum);
+      copies.merge(Envelopes.eventId(arrival.envelope()), 1, Integer::sum);
       delivered.add(arrival.envelope().getSequence());
     }
     Set<Long> dropped = new HashSet<>();
@@ -273,16 +272,17 @@ final class FaultRun implements AutoCloseable {
         .as("accepted events neither in the stream nor reported dropped; %s", metrics)
         .isEmpty();
     assertThat(delivered).allSatisfy(s -> assertThat(s).isBetween(1L, metrics.eventsAccepted()));
-    Set<ByteString> acknowledgedIds = new HashSet<>();
-    acknowledged.forEach(id -> acknowledgedIds.add(bytes(id)));
+    Set<UUID> acknowledgedIds = new HashSet<>();
+    acknowledgedIds.addAll(acknowledged);
     assertThat(copies.keySet())
         .as("acknowledged events are in the stream")
         .containsAll(acknowledgedIds);
 
-    Set<ByteString> unanswered = new HashSet<>();
+    Set<UUID> unanswered = new HashSet<>();
     sink.unanswered()
-        .forEach(r -> Arrivals.envelopesOf(r.data()).forEach(e -> unanswered.add(e.getEventId())));
-    Set<ByteString> duplicated = new HashSet<>();
+        .forEach(
+            r -> Arrivals.envelopesOf(r.data()).forEach(e -> unanswered.add(Envelopes.eventId(e))));
+    Set<UUID> duplicated = new HashSet<>();
     copies.forEach(
         (id, n) -> {
           if (n > 1 && !unanswered.contains(id)) {
@@ -348,12 +348,6 @@ final class FaultRun implements AutoCloseable {
           }
         });
     return result;
-  }
-
-  private static ByteString bytes(UUID id) {
-    ByteBuffer buffer = ByteBuffer.allocate(16);
-    buffer.putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
-    return ByteString.copyFrom(buffer.array());
   }
 
   /** Drops and dead letters with their reasons, and acknowledgements. */

@@ -3,9 +3,8 @@ package dev.tideline.sdk.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tideline.schema.SchemaRegistry;
-import com.google.protobuf.ByteString;
 import dev.tideline.proto.v1.Envelope;
+import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.sdk.DropReason;
 import dev.tideline.sdk.LogOutcome;
 import dev.tideline.sdk.TrackedEvent;
@@ -20,6 +19,7 @@ import dev.tideline.testing.kinesis.LocalKinesisExtension;
 import dev.tideline.testing.kinesis.LocalKinesisServer;
 import dev.tideline.testing.kinesis.LocalKinesisStream;
 import dev.tideline.testing.kinesis.TestStream;
+import dev.tideline.wire.Envelopes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -78,9 +79,9 @@ class FaultToleranceTest {
 
     List<PutRecordsCall> calls = proxy.putRecordsCalls();
     assertThat(calls.get(0).entries()).hasSize(20);
-    List<ByteString> failed = eventIds(calls.get(0).failedEntries());
+    List<UUID> failed = eventIds(calls.get(0).failedEntries());
     assertThat(failed).hasSize(3);
-    List<ByteString> resent = new ArrayList<>();
+    List<UUID> resent = new ArrayList<>();
     calls.subList(1, calls.size()).forEach(c -> resent.addAll(eventIds(c.entries())));
     assertThat(resent).as("what was sent after the partial failure").hasSameElementsAs(failed);
     assertThat(resent).hasSize(3);
@@ -89,7 +90,7 @@ class FaultToleranceTest {
         .containsEntry(ErrorCodes.INTERNAL_FAILURE, 2L);
     List<Envelope> stored = envelopes(server, stream);
     assertThat(stored).hasSize(20);
-    assertThat(stored.stream().map(Envelope::getEventId).distinct()).hasSize(20);
+    assertThat(stored.stream().map(Envelopes::eventId).distinct()).hasSize(20);
   }
 
   @Test
@@ -164,11 +165,11 @@ class FaultToleranceTest {
     List<Arrivals.Arrival> arrivals =
         Arrivals.decodeWithOurCodec(StreamContents.read(server, stream.name()));
     Arrivals.assertEveryHashKeyInItsShardsRange(arrivals);
-    Map<ByteString, Integer> copies = new HashMap<>();
+    Map<UUID, Integer> copies = new HashMap<>();
     Set<String> ids = new HashSet<>();
     for (Arrivals.Arrival arrival : arrivals) {
       Envelope envelope = arrival.envelope();
-      copies.merge(envelope.getEventId(), 1, Integer::sum);
+      copies.merge(Envelopes.eventId(envelope), 1, Integer::sum);
       if (!EVENT_TYPES.eventType(envelope).equals("tideline.events.v1.ProducerAudit")) {
         ids.add(Events.idOf(Events.parse(EVENT_TYPES.eventType(envelope), envelope.getPayload())));
       }
@@ -181,7 +182,7 @@ class FaultToleranceTest {
     // A duplicate is allowed only for an event that went in a call the tracker got no answer to
     // (a timeout or a reset: injected, or the local Kinesis being slow), which Kinesis may have
     // stored all the same.
-    Set<ByteString> unanswered = new HashSet<>();
+    Set<UUID> unanswered = new HashSet<>();
     sink.unanswered().forEach(r -> unanswered.addAll(eventIdsOf(r.data())));
     assertThat(unanswered)
         .as("the injected timeouts and resets after forwarding went unanswered")
@@ -190,7 +191,7 @@ class FaultToleranceTest {
                 .filter(c -> c.fault().mayDuplicate())
                 .flatMap(c -> eventIds(c.entries()).stream())
                 .toList());
-    Set<ByteString> duplicated =
+    Set<UUID> duplicated =
         copies.entrySet().stream()
             .filter(e -> e.getValue() > 1)
             .map(Map.Entry::getKey)
@@ -311,7 +312,7 @@ class FaultToleranceTest {
     // Both calls were stored: every event twice, each copy with its event id.
     List<Envelope> stored = envelopes(server, stream);
     assertThat(stored).hasSize(10);
-    assertThat(stored.stream().map(Envelope::getEventId).distinct()).hasSize(5);
+    assertThat(stored.stream().map(Envelopes::eventId).distinct()).hasSize(5);
     assertThat(tracker.metrics().eventsDropped()).isZero();
     tracker.close(0, TimeUnit.SECONDS);
     time.runDueTasks();
@@ -322,16 +323,16 @@ class FaultToleranceTest {
     return Fault.failEach(i -> i == 0 ? code : null);
   }
 
-  private static List<ByteString> eventIds(List<PutRecordsCall.Entry> entries) {
-    List<ByteString> ids = new ArrayList<>();
+  private static List<UUID> eventIds(List<PutRecordsCall.Entry> entries) {
+    List<UUID> ids = new ArrayList<>();
     for (PutRecordsCall.Entry entry : entries) {
-      Arrivals.envelopesOf(entry.data()).forEach(e -> ids.add(e.getEventId()));
+      Arrivals.envelopesOf(entry.data()).forEach(e -> ids.add(Envelopes.eventId(e)));
     }
     return ids;
   }
 
-  private static List<ByteString> eventIdsOf(byte[] data) {
-    return Arrivals.envelopesOf(data).stream().map(Envelope::getEventId).toList();
+  private static List<UUID> eventIdsOf(byte[] data) {
+    return Arrivals.envelopesOf(data).stream().map(Envelopes::eventId).toList();
   }
 
   private static List<Envelope> envelopes(LocalKinesisServer server, LocalKinesisStream stream) {

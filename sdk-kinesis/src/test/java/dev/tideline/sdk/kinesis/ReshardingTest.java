@@ -3,18 +3,19 @@ package dev.tideline.sdk.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tideline.schema.SchemaRegistry;
-import com.google.protobuf.ByteString;
 import dev.tideline.proto.v1.Envelope;
+import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.sdk.LogOutcome;
 import dev.tideline.sdk.Tracker;
 import dev.tideline.testing.kinesis.LocalKinesisExtension;
 import dev.tideline.testing.kinesis.LocalKinesisServer;
 import dev.tideline.testing.kinesis.LocalKinesisStream;
+import dev.tideline.wire.Envelopes;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -83,10 +84,10 @@ class ReshardingTest {
     assertThat(contents.shards()).hasSize(3);
     List<Envelope> seenByTheKcl = Arrivals.decodeWithTheKcl(contents);
     Set<String> ids = new HashSet<>();
-    Set<ByteString> eventIds = new HashSet<>();
+    Set<UUID> eventIds = new HashSet<>();
     for (Envelope envelope : seenByTheKcl) {
       ids.add(Events.idOf(Events.parse(EVENT_TYPES.eventType(envelope), envelope.getPayload())));
-      eventIds.add(envelope.getEventId());
+      eventIds.add(Envelopes.eventId(envelope));
     }
     List<Arrivals.Arrival> arrivals = Arrivals.decodeWithOurCodec(contents);
     assertThat(ids)

@@ -2,9 +2,8 @@ package dev.tideline.sdk.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tideline.schema.SchemaRegistry;
-import com.google.protobuf.ByteString;
 import dev.tideline.proto.v1.Envelope;
+import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.sdk.DropReason;
 import dev.tideline.sdk.LogOutcome;
 import dev.tideline.sdk.TrackedEvent;
@@ -18,12 +17,14 @@ import dev.tideline.testing.kinesis.LocalKinesisExtension;
 import dev.tideline.testing.kinesis.LocalKinesisServer;
 import dev.tideline.testing.kinesis.LocalKinesisStream;
 import dev.tideline.testing.kinesis.TestStream;
+import dev.tideline.wire.Envelopes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -98,17 +99,17 @@ class SlowEndpointTest {
           .isLessThan(first / 2);
       assertThat(last).isLessThan(first);
 
-      Map<ByteString, Integer> copies = new HashMap<>();
+      Map<UUID, Integer> copies = new HashMap<>();
       Set<String> ids = new HashSet<>();
       for (Arrivals.Arrival arrival :
           Arrivals.decodeWithOurCodec(StreamContents.read(server, stream.name()))) {
         Envelope envelope = arrival.envelope();
-        copies.merge(envelope.getEventId(), 1, Integer::sum);
+        copies.merge(Envelopes.eventId(envelope), 1, Integer::sum);
         ids.add(Events.idOf(Events.parse(EVENT_TYPES.eventType(envelope), envelope.getPayload())));
       }
       assertThat(ids).as("every logged event arrived").hasSize(events);
       // Duplicates come only from calls the tracker got no answer to (stored all the same).
-      Set<ByteString> unanswered = new HashSet<>();
+      Set<UUID> unanswered = new HashSet<>();
       sink.unanswered().forEach(r -> unanswered.addAll(eventIdsOf(r.data())));
       copies.forEach(
           (id, n) -> {
@@ -121,7 +122,7 @@ class SlowEndpointTest {
     }
   }
 
-  private static List<ByteString> eventIdsOf(byte[] data) {
-    return Arrivals.envelopesOf(data).stream().map(Envelope::getEventId).toList();
+  private static List<UUID> eventIdsOf(byte[] data) {
+    return Arrivals.envelopesOf(data).stream().map(Envelopes::eventId).toList();
   }
 }
