@@ -85,13 +85,11 @@ final class EnvelopeWriter {
   }
 
   void setContext(Context context) {
-    this.constantFields =
-        Envelope.newBuilder()
-            .setProducerId(producerId)
-            .setContext(context)
-            .putAllAttributes(attributes)
-            .build()
-            .toByteArray();
+    Envelope.Builder constant = Envelope.newBuilder().setProducerId(producerId);
+    if (!context.equals(Context.getDefaultInstance())) {
+      constant.setContext(context); // an empty context is left out, as it reads the same
+    }
+    this.constantFields = constant.putAllAttributes(attributes).build().toByteArray();
     this.context = context;
   }
 

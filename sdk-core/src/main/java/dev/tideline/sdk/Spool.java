@@ -645,9 +645,10 @@ final class Spool implements Closeable {
       if (head == active || head.released < head.entries) {
         return;
       }
-      if (!stateWritten && (active == null || !active.synced)) {
-        // No synced segment header records the highest sequence: the state file must, before
-        // the segment that may hold it goes.
+      if (!stateWritten) {
+        // The state file records the highest sequence before a segment that may hold it goes:
+        // the next segment's header holds it too, but a torn tail can take a header with it
+        // (found by SpoolModelTest), and a reused sequence would be a false duplicate.
         writeState();
         stateWritten = true;
       }

@@ -410,7 +410,7 @@ public final class ProducerComparison implements Callable<Integer> {
    * PUT payload units of {@code bytes} packed into full records of 1 MiB: 41 units for each full
    * record (1 MiB in 25 KiB units, rounded up), and the rest in one more record.
    */
-  static long floorUnits(long bytes) {
+  public static long floorUnits(long bytes) {
     long record = 1 << 20;
     long unit = CountingKinesisEndpoint.PUT_PAYLOAD_UNIT_BYTES;
     long full = bytes / record;

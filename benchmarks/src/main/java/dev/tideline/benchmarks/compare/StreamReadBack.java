@@ -1,10 +1,10 @@
 package dev.tideline.benchmarks.compare;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.benchmarks.sdk.CountingKinesisEndpoint;
 import dev.tideline.events.v1.Click;
 import dev.tideline.proto.v1.Envelope;
+import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.wire.Envelopes;
 import dev.tideline.wire.MalformedRecordException;
 import java.math.BigInteger;
@@ -46,7 +46,6 @@ record StreamReadBack(
     long otherEvents) {
   private static final long CLICK_SCHEMA_ID =
       SchemaRegistry.fromClasspath().forClass(Click.class).getSchemaId();
-
 
   /** Reads every shard of the stream and checks its events against {@code sent}. */
   static StreamReadBack read(KinesisClient kinesis, String stream, Click[] sent, Producer producer)

@@ -34,9 +34,6 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
  */
 @ExtendWith(LocalKinesisExtension.class)
 class ConsumingAStreamTest {
-  /** Names each envelope's event type from its schema id. */
-  private static final SchemaRegistry EVENT_TYPES = SchemaRegistry.fromClasspath();
-
   /** The consumer's code, as in docs/consuming.md. */
   static final class TidelineConsumer {
     private final SchemaRegistry schemas = SchemaRegistry.fromClasspath();
@@ -64,8 +61,9 @@ class ConsumingAStreamTest {
         if (schema == null) {
           continue; // written with a schema this consumer does not know yet
         }
+        // Its catalog entry names the event type.
         Function<com.google.protobuf.ByteString, MessageLite> parser =
-            parsers.get(EVENT_TYPES.eventType(envelope));
+            parsers.get(schema.getEventType());
         if (parser != null) {
           events.add(parser.apply(envelope.getPayload()));
         }
