@@ -1,15 +1,11 @@
 package dev.tideline.validator;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tideline.events.v1.ProducerAudit;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -51,23 +47,10 @@ public final class Tally {
   /** Gaps listed per producer in the report; the count of missing sequences is always whole. */
   static final int MAX_GAPS_LISTED = 100;
 
-  /** Dedup-window writes between two runs of Caffeine's maintenance; see {@link #maintenance}. */
-  private static final int MAINTENANCE_BATCH = 64;
-
   private static final long HISTOGRAM_MAX_MS = Duration.ofDays(400).toMillis();
 
-  private final long dedupWindow;
+  private final DedupWindow seen;
   private final Duration clockSkewTolerance;
-  // Keys are UUIDs, not the envelope's ByteStrings: those may share the whole record's bytes, which
-  // the window would then keep alive.
-  private final Cache<UUID, Boolean> seen;
-  // Caffeine hands its eviction bookkeeping to its executor as a task after writes. Run inline
-  // (Runnable::run) that costs a lock and a buffer drain per event; queued here and run every
-  // MAINTENANCE_BATCH writes, once per batch. Lookups are unaffected (the map changes at once);
-  // only evictions wait, so the window may briefly hold up to a batch more ids than its size.
-  private final ArrayDeque<Runnable> maintenance = new ArrayDeque<>();
-  private int writesSinceMaintenance;
-  private long evictions;
 
   private long records;
   private long malformedRecords;
@@ -97,29 +80,9 @@ public final class Tally {
   private RowKey lastCompletenessKey;
   private long[] lastCompleteness;
 
-  private Tally(long dedupWindow, Duration clockSkewTolerance) {
-    this.dedupWindow = dedupWindow;
+  private Tally(DedupWindow seen, Duration clockSkewTolerance) {
+    this.seen = seen;
     this.clockSkewTolerance = clockSkewTolerance;
-    this.seen =
-        Caffeine.newBuilder()
-            .maximumSize(dedupWindow)
-            .initialCapacity((int) Math.min(dedupWindow, 1 << 16))
-            .executor(maintenance::add)
-            .evictionListener(
-                (UUID key, Boolean value, RemovalCause cause) -> {
-                  if (cause == RemovalCause.SIZE) {
-                    evictions++;
-                  }
-                })
-            .build();
-  }
-
-  /** Runs Caffeine's queued maintenance; below its write buffer's capacity of 128 writes. */
-  private void maintain() {
-    writesSinceMaintenance = 0;
-    for (Runnable task = maintenance.poll(); task != null; task = maintenance.poll()) {
-      task.run();
-    }
   }
 
   private static final Instant MIN_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
@@ -137,10 +100,8 @@ public final class Tally {
    * @throws IllegalArgumentException if dedupWindow is not positive
    */
   public static Tally create(long dedupWindow, Duration clockSkewTolerance) {
-    if (dedupWindow <= 0) {
-      throw new IllegalArgumentException("dedupWindow must be positive, was " + dedupWindow);
-    }
-    return new Tally(dedupWindow, Objects.requireNonNull(clockSkewTolerance, "clockSkewTolerance"));
+    Objects.requireNonNull(clockSkewTolerance, "clockSkewTolerance");
+    return new Tally(new DedupWindow(dedupWindow), clockSkewTolerance);
   }
 
   /** Counts a record and its events. */
@@ -174,14 +135,8 @@ public final class Tally {
   private void add(ValidatedEvent event, long arrivalMs) {
     events++;
     EnvelopeView envelope = event.view();
-    boolean duplicate = false;
     UUID eventId = envelope == null ? null : envelope.eventUuid();
-    if (eventId != null) {
-      duplicate = seen.asMap().putIfAbsent(eventId, Boolean.TRUE) != null;
-      if (++writesSinceMaintenance >= MAINTENANCE_BATCH) {
-        maintain();
-      }
-    }
+    boolean duplicate = eventId != null && seen.seen(eventId);
     if (duplicate) {
       duplicates++;
     }
@@ -368,11 +323,9 @@ public final class Tally {
    * @param showPii whether to show values of fields tagged as personal data; masked otherwise
    */
   public ValidationReport report(String source, boolean showPii) {
-    seen.cleanUp();
-    maintain();
     ValidationReport.Settings settings =
         new ValidationReport.Settings(
-            clockSkewTolerance.getSeconds(), dedupWindow, !showPii, BUCKETS, CHECKPOINTS);
+            clockSkewTolerance.getSeconds(), seen.size(), !showPii, BUCKETS, CHECKPOINTS);
     ValidationReport.Totals totals =
         new ValidationReport.Totals(
             records,
@@ -381,7 +334,7 @@ public final class Tally {
             valid,
             events - valid,
             duplicates,
-            evictions,
+            seen.evictions(),
             new TreeMap<>(invalidByReason),
             firstArrival == null ? null : firstArrival.toString(),
             lastArrival == null ? null : lastArrival.toString());
