@@ -163,6 +163,12 @@ public final class ValidatedEvent {
     return id == null ? null : id.toString();
   }
 
+  /** The producer id as a UUID string, or null when the envelope lacks a 16-byte one. */
+  String producerIdString() {
+    UUID id = view == null ? null : view.producerUuid();
+    return id == null ? null : id.toString();
+  }
+
   /** When Kinesis accepted the record (ApproximateArrivalTimestamp). */
   public Instant arrivalTime() {
     return arrivalTime;
