@@ -82,17 +82,18 @@ class PiiPolicyEndToEndTest {
 
     ValidationReport report = sendAndValidate(policy);
 
-    assertThat(report.totals.events).isEqualTo(4);
-    assertThat(report.totals.invalid).isZero();
+    assertThat(report.totals().events()).isEqualTo(4);
+    assertThat(report.totals().invalid()).isZero();
   }
 
   @Test
   void eventsKeptInClearTextAreCountedAsPiiInClearWithoutTheirValues() {
     ValidationReport report = sendAndValidate(PiiPolicy.keepAll());
 
-    assertThat(report.totals.events).isEqualTo(4);
-    assertThat(report.totals.invalid).isEqualTo(4);
-    assertThat(report.totals.invalidByReason).containsEntry(ViolationKind.PII_IN_CLEAR.id(), 4L);
+    assertThat(report.totals().events()).isEqualTo(4);
+    assertThat(report.totals().invalid()).isEqualTo(4);
+    assertThat(report.totals().invalidByReason())
+        .containsEntry(ViolationKind.PII_IN_CLEAR.id(), 4L);
     assertThat(Reports.json(report)).doesNotContain("user-1", "user-2", "1999");
   }
 }

@@ -62,7 +62,7 @@ final class DeliveryAudit {
     for (Map.Entry<UUID, ProducerState> entry : producers.entrySet()) {
       report.add(entry.getValue().report(entry.getKey().toString()));
     }
-    report.sort(Comparator.comparing((ValidationReport.Producer p) -> p.producerId));
+    report.sort(Comparator.comparing(ValidationReport.Producer::producerId));
     return report;
   }
 
@@ -74,11 +74,11 @@ final class DeliveryAudit {
     long lost = 0;
     long audited = 0;
     for (ValidationReport.Producer producer : producers) {
-      gaps += producer.gapCount;
-      missing += producer.missing;
-      dropped += producer.reportedDropped;
-      lost += producer.lost;
-      audited += producer.audited ? 1 : 0;
+      gaps += producer.gapCount();
+      missing += producer.missing();
+      dropped += producer.reportedDropped();
+      lost += producer.lost();
+      audited += producer.audited() ? 1 : 0;
     }
     return new ValidationReport.Delivery(producers.size(), audited, gaps, missing, dropped, lost);
   }

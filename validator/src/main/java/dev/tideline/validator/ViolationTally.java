@@ -61,7 +61,7 @@ final class ViolationTally {
               actual,
               example.message()));
     }
-    summaries.sort(Comparator.comparingLong((ValidationReport.ViolationSummary s) -> -s.count));
+    summaries.sort(Comparator.comparingLong((ValidationReport.ViolationSummary s) -> -s.count()));
     return summaries;
   }
 

@@ -77,7 +77,7 @@ class HostileInputTest {
 
       Tally tally = Tally.create();
       tally.add(result);
-      assertThat(tally.report("hostile", false).totals.events).isEqualTo(10);
+      assertThat(tally.report("hostile", false).totals().events()).isEqualTo(10);
     }
   }
 
@@ -91,9 +91,9 @@ class HostileInputTest {
     Tally tally = Tally.create();
     tally.add(validator.validate(data, "pk", T, null));
     ValidationReport report = tally.report("files \u001b[31mred.tlrf", false);
-    assertThat(report.byEventType)
+    assertThat(report.byEventType())
         .as("the raw type is kept in the model; only text outputs neutralise it")
-        .anySatisfy(type -> assertThat(type.eventType).startsWith("\u001b[2J"));
+        .anySatisfy(type -> assertThat(type.eventType()).startsWith("\u001b[2J"));
 
     String console = Reports.console(report);
 
