@@ -12,7 +12,7 @@ import dev.tideline.sdk.TrackerMetrics;
 import dev.tideline.sdk.kinesis.KinesisSink;
 import dev.tideline.testing.kinesis.LocalKinesisServer;
 import dev.tideline.testing.kinesis.LocalKinesisStream;
-import dev.tideline.validator.Reports;
+import dev.tideline.validator.report.Reports;
 import dev.tideline.validator.Tally;
 import dev.tideline.validator.ValidationReport;
 import dev.tideline.validator.Validator;

@@ -10,7 +10,7 @@ import dev.tideline.sdk.LogOutcome;
 import dev.tideline.sdk.PiiPolicy;
 import dev.tideline.sdk.Tracker;
 import dev.tideline.sdk.sink.InMemorySink;
-import dev.tideline.validator.Reports;
+import dev.tideline.validator.report.Reports;
 import dev.tideline.validator.Tally;
 import dev.tideline.validator.ValidationReport;
 import dev.tideline.validator.Validator;

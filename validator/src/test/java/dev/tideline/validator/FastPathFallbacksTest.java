@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import dev.tideline.events.v1.Click;
 import dev.tideline.proto.v1.Envelope;
+import dev.tideline.validator.report.Reports;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.ArrayList;

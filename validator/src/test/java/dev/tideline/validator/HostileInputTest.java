@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tideline.proto.kpl.AggregatedRecord;
 import dev.tideline.proto.kpl.Record;
+import dev.tideline.validator.report.Reports;
 import dev.tideline.wire.KplRecords;
 import java.math.BigInteger;
 import java.time.Instant;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tideline.validator.report.Reports;
 import java.math.BigInteger;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
-package dev.tideline.validator;
+package dev.tideline.validator.report;
 
+import dev.tideline.validator.ValidationReport;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -134,7 +135,7 @@ final class HtmlReport {
           t.events(),
           t.valid(),
           t.invalid(),
-          Reports.percent(t.invalid(), t.events()),
+          Text.percent(t.invalid(), t.events()),
           t.duplicates(),
           report.delivery().lost(),
           report.delivery().reportedDropped()
@@ -208,9 +209,9 @@ final class HtmlReport {
           .append(td(type.lateness().le6h()))
           .append(td(type.lateness().cold()))
           .append("<td>")
-          .append(esc(Reports.duration(type.latenessPercentilesMs().p50())))
+          .append(esc(Text.duration(type.latenessPercentilesMs().p50())))
           .append("</td><td>")
-          .append(esc(Reports.duration(type.latenessPercentilesMs().p99())))
+          .append(esc(Text.duration(type.latenessPercentilesMs().p99())))
           .append("</td></tr>\n");
     }
     html.append("</table></div>\n<h2>Violations</h2>\n")
@@ -527,7 +528,7 @@ final class HtmlReport {
         .append(td(b.le6h()))
         .append(td(b.cold()));
     for (long ms : new long[] {p.p50(), p.p90(), p.p99(), p.max()}) {
-      html.append("<td>").append(esc(Reports.duration(ms))).append("</td>");
+      html.append("<td>").append(esc(Text.duration(ms))).append("</td>");
     }
     html.append("</tr>\n");
   }
