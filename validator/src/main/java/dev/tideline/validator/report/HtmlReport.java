@@ -1,5 +1,6 @@
 package dev.tideline.validator.report;
 
+import com.google.common.html.HtmlEscapers;
 import dev.tideline.validator.ValidationReport;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -943,33 +944,8 @@ final class HtmlReport {
     return "<td>" + value + "</td>";
   }
 
+  /** The text escaped for HTML content and attribute values (quotes included); "" for null. */
   static String esc(String text) {
-    if (text == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '<':
-          out.append("&lt;");
-          break;
-        case '>':
-          out.append("&gt;");
-          break;
-        case '&':
-          out.append("&amp;");
-          break;
-        case '"':
-          out.append("&quot;");
-          break;
-        case '\'':
-          out.append("&#39;");
-          break;
-        default:
-          out.append(c);
-      }
-    }
-    return out.toString();
+    return text == null ? "" : HtmlEscapers.htmlEscaper().escape(text);
   }
 }
