@@ -366,22 +366,22 @@ public final class ValidationReport {
 
     private final long cold;
 
-    /** {@code lateness.buckets.hot} in the JSON report. */
+    /** The {@code hot} bucket of lateness buckets in the JSON report. */
     public long hot() {
       return hot;
     }
 
-    /** {@code lateness.buckets.le_1h} in the JSON report. */
+    /** The {@code le_1h} bucket of lateness buckets in the JSON report. */
     public long le1h() {
       return le1h;
     }
 
-    /** {@code lateness.buckets.le_6h} in the JSON report. */
+    /** The {@code le_6h} bucket of lateness buckets in the JSON report. */
     public long le6h() {
       return le6h;
     }
 
-    /** {@code lateness.buckets.cold} in the JSON report. */
+    /** The {@code cold} bucket of lateness buckets in the JSON report. */
     public long cold() {
       return cold;
     }
@@ -410,32 +410,32 @@ public final class ValidationReport {
     private final long p999;
     private final long max;
 
-    /** {@code lateness.percentiles_ms.count} in the JSON report. */
+    /** {@code count} of lateness percentiles in the JSON report. */
     public long count() {
       return count;
     }
 
-    /** {@code lateness.percentiles_ms.p50} in the JSON report. */
+    /** {@code p50} of lateness percentiles in the JSON report. */
     public long p50() {
       return p50;
     }
 
-    /** {@code lateness.percentiles_ms.p90} in the JSON report. */
+    /** {@code p90} of lateness percentiles in the JSON report. */
     public long p90() {
       return p90;
     }
 
-    /** {@code lateness.percentiles_ms.p99} in the JSON report. */
+    /** {@code p99} of lateness percentiles in the JSON report. */
     public long p99() {
       return p99;
     }
 
-    /** {@code lateness.percentiles_ms.p999} in the JSON report. */
+    /** {@code p999} of lateness percentiles in the JSON report. */
     public long p999() {
       return p999;
     }
 
-    /** {@code lateness.percentiles_ms.max} in the JSON report. */
+    /** {@code max} of lateness percentiles in the JSON report. */
     public long max() {
       return max;
     }
