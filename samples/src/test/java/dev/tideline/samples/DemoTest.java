@@ -24,18 +24,20 @@ class DemoTest {
         Demo.run(server, reports, new PrintStream(out, true, StandardCharsets.UTF_8));
 
     long audits =
-        report.byEventType.stream()
-            .filter(t -> t.eventType.equals("tideline.events.v1.ProducerAudit"))
-            .mapToLong(t -> t.events)
+        report.byEventType().stream()
+            .filter(t -> t.eventType().equals("tideline.events.v1.ProducerAudit"))
+            .mapToLong(t -> t.events())
             .sum();
-    assertThat(report.totals.events - audits).as("logged events arrived").isEqualTo(Demo.EVENTS);
-    assertThat(report.totals.invalid).isEqualTo(Demo.INVALID_PAYMENTS);
-    assertThat(report.totals.valid).isEqualTo(Demo.EVENTS - Demo.INVALID_PAYMENTS + audits);
-    assertThat(report.byEventType)
-        .filteredOn(t -> t.eventType.equals("tideline.events.v1.Payment"))
+    assertThat(report.totals().events() - audits)
+        .as("logged events arrived")
+        .isEqualTo(Demo.EVENTS);
+    assertThat(report.totals().invalid()).isEqualTo(Demo.INVALID_PAYMENTS);
+    assertThat(report.totals().valid()).isEqualTo(Demo.EVENTS - Demo.INVALID_PAYMENTS + audits);
+    assertThat(report.byEventType())
+        .filteredOn(t -> t.eventType().equals("tideline.events.v1.Payment"))
         .singleElement()
-        .satisfies(t -> assertThat(t.invalidByReason).containsEntry("rule_violation", 4L));
-    assertThat(report.totals.duplicates).isZero();
+        .satisfies(t -> assertThat(t.invalidByReason()).containsEntry("rule_violation", 4L));
+    assertThat(report.totals().duplicates()).isZero();
     assertThat(Files.readString(reports.resolve("demo-report.html"))).contains("<svg");
     assertThat(out.toString(StandardCharsets.UTF_8))
         .containsPattern("SDK: 20,00\\d events accepted, 20,00\\d sent")

@@ -57,8 +57,8 @@ class AuditAfterRestartTest {
               stored.record().data(), stored.record().partitionKey(), Instant.now()));
     }
     ValidationReport report = tally.report("events", false);
-    assertThat(report.delivery.missing).isZero();
-    assertThat(report.delivery.lost).isZero();
+    assertThat(report.delivery().missing()).isZero();
+    assertThat(report.delivery().lost()).isZero();
     assertThat(up.storedEnvelopes()).hasSizeGreaterThanOrEqualTo(50);
   }
 }

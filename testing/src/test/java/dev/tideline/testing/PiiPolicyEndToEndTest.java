@@ -10,11 +10,11 @@ import dev.tideline.sdk.LogOutcome;
 import dev.tideline.sdk.PiiPolicy;
 import dev.tideline.sdk.Tracker;
 import dev.tideline.sdk.sink.InMemorySink;
-import dev.tideline.validator.Reports;
 import dev.tideline.validator.Tally;
 import dev.tideline.validator.ValidationReport;
 import dev.tideline.validator.Validator;
 import dev.tideline.validator.ViolationKind;
+import dev.tideline.validator.report.Reports;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -82,17 +82,18 @@ class PiiPolicyEndToEndTest {
 
     ValidationReport report = sendAndValidate(policy);
 
-    assertThat(report.totals.events).isEqualTo(4);
-    assertThat(report.totals.invalid).isZero();
+    assertThat(report.totals().events()).isEqualTo(4);
+    assertThat(report.totals().invalid()).isZero();
   }
 
   @Test
   void eventsKeptInClearTextAreCountedAsPiiInClearWithoutTheirValues() {
     ValidationReport report = sendAndValidate(PiiPolicy.keepAll());
 
-    assertThat(report.totals.events).isEqualTo(4);
-    assertThat(report.totals.invalid).isEqualTo(4);
-    assertThat(report.totals.invalidByReason).containsEntry(ViolationKind.PII_IN_CLEAR.id(), 4L);
+    assertThat(report.totals().events()).isEqualTo(4);
+    assertThat(report.totals().invalid()).isEqualTo(4);
+    assertThat(report.totals().invalidByReason())
+        .containsEntry(ViolationKind.PII_IN_CLEAR.id(), 4L);
     assertThat(Reports.json(report)).doesNotContain("user-1", "user-2", "1999");
   }
 }

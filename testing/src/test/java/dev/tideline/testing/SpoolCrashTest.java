@@ -130,15 +130,15 @@ class SpoolCrashTest {
               read.addAll(result.events());
             });
     ValidationReport report = tally.report(stream.name(), false);
-    assertThat(report.totals.invalid)
+    assertThat(report.totals().invalid())
         .as(
             "invalid events on the stream, by reason %s; %s",
-            report.totals.invalidByReason,
-            report.violations.stream()
-                .map(v -> v.count + " × " + v.reason + " " + v.path + ": " + v.message)
+            report.totals().invalidByReason(),
+            report.violations().stream()
+                .map(v -> v.count() + " × " + v.reason() + " " + v.path() + ": " + v.message())
                 .collect(Collectors.joining("; ")))
         .isZero();
-    assertThat(report.totals.recordsMalformed).as("malformed records").isZero();
+    assertThat(report.totals().recordsMalformed()).as("malformed records").isZero();
 
     Map<String, List<Copy>> copies = new LinkedHashMap<>(); // by marker
     Map<Long, Set<String>> eventIdsBySequence = new TreeMap<>(); // payments and audits
@@ -227,7 +227,7 @@ class SpoolCrashTest {
       }
     }
 
-    ValidationReport.Delivery delivery = report.delivery;
+    ValidationReport.Delivery delivery = report.delivery();
     int events = copies.size();
     System.out.printf(
         "SpoolCrashTest: kills %d; events accepted %d, durable (written() completed) %d,"
@@ -241,14 +241,14 @@ class SpoolCrashTest {
         said.acknowledged.size(),
         events,
         events + duplicates,
-        report.totals.records,
+        report.totals().records(),
         duplicates,
         lostAtKills,
-        delivery.lost,
-        delivery.missing,
-        delivery.sequenceGaps,
-        report.totals.duplicates,
-        delivery.producers,
+        delivery.lost(),
+        delivery.missing(),
+        delivery.sequenceGaps(),
+        report.totals().duplicates(),
+        delivery.producers(),
         said.storage.size(),
         (System.nanoTime() - began) / 1e9);
     for (Child child : children) {
@@ -266,15 +266,17 @@ class SpoolCrashTest {
     }
     said.storage.forEach(s -> System.out.println("SpoolCrashTest storage report: " + s));
 
-    assertThat(delivery.producers).isEqualTo(1);
-    assertThat(delivery.sequenceGaps).as("sequence gaps").isZero();
-    assertThat(delivery.missing).as("missing sequences").isZero();
-    assertThat(report.totals.duplicates).as("duplicates, by the validator").isEqualTo(duplicates);
+    assertThat(delivery.producers()).isEqualTo(1);
+    assertThat(delivery.sequenceGaps()).as("sequence gaps").isZero();
+    assertThat(delivery.missing()).as("missing sequences").isZero();
+    assertThat(report.totals().duplicates())
+        .as("duplicates, by the validator")
+        .isEqualTo(duplicates);
     // The validator's "lost" reconciles the producer's ProducerAudit records: what they say was
     // sent, minus what arrived within the sequence ranges they audited. Events a run recovered
     // from the spool and delivered for an earlier run are not counted as sent by its audit (they
     // lie outside its ranges); before that fix they showed up here as lost (AuditAfterRestartTest).
-    assertThat(delivery.lost).as("lost, by the validator's audit reconciliation").isZero();
+    assertThat(delivery.lost()).as("lost, by the validator's audit reconciliation").isZero();
   }
 
   private static String sentTimes(List<Copy> copies) {

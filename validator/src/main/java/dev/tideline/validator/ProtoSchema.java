@@ -5,7 +5,6 @@ import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.DescriptorValidationException;
-import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.DynamicMessage;
@@ -26,20 +25,10 @@ final class ProtoSchema extends CompiledSchema {
   private static final Map<String, FileDescriptor> WELL_KNOWN = wellKnown();
 
   private final Descriptor descriptor;
-  private final List<Rule> rules = new ArrayList<>();
+  private final List<ProtoRule> rules = new ArrayList<>();
   private final List<FieldDescriptor[]> sensitivePaths = new ArrayList<>();
   private final boolean noCardNumbers;
   private final WireCheck wireCheck;
-
-  static final class Rule {
-    final FieldDescriptor[] steps;
-    final FieldCheck check;
-
-    Rule(FieldDescriptor[] steps, FieldCheck check) {
-      this.steps = steps;
-      this.check = check;
-    }
-  }
 
   ProtoSchema(CatalogEntry entry, Set<PiiClass> notInClear) {
     super(entry);
@@ -55,7 +44,7 @@ final class ProtoSchema extends CompiledSchema {
       }
       FieldDescriptor[] steps = resolve(spec.getPath());
       if (check != null) {
-        rules.add(new Rule(steps, check));
+        rules.add(new ProtoRule(steps, check));
       }
       if (sensitive) {
         sensitivePaths.add(steps);
@@ -154,7 +143,7 @@ final class ProtoSchema extends CompiledSchema {
   @Override
   void check(Object payload, List<Violation> out) {
     Message message = (Message) payload;
-    for (Rule rule : rules) {
+    for (ProtoRule rule : rules) {
       walk(message, rule, 0, null, out);
     }
     if (noCardNumbers) {
@@ -162,7 +151,8 @@ final class ProtoSchema extends CompiledSchema {
     }
   }
 
-  private static void walk(Message message, Rule rule, int i, String prefix, List<Violation> out) {
+  private static void walk(
+      Message message, ProtoRule rule, int i, String prefix, List<Violation> out) {
     FieldDescriptor field = rule.steps[i];
     String at =
         prefix == null && i == rule.steps.length - 1
@@ -177,7 +167,7 @@ final class ProtoSchema extends CompiledSchema {
         rule.check.checkRepeated(at, values, field.isMapField(), out);
       } else {
         boolean present = message.hasField(field);
-        if (!present && !field.hasPresence() && isNumeric(field)) {
+        if (!present && !field.hasPresence() && ProtoRule.isNumeric(field)) {
           // A proto3 number without presence reads as 0 when unset: its bounds apply to that 0
           // (items = 0 breaks min: 1), unless it is required, which already reports it.
           rule.check.checkDefault(at, normalize(field, message.getField(field)), out);
@@ -197,37 +187,8 @@ final class ProtoSchema extends CompiledSchema {
     }
   }
 
-  static boolean isNumeric(FieldDescriptor field) {
-    switch (field.getJavaType()) {
-      case INT:
-      case LONG:
-      case FLOAT:
-      case DOUBLE:
-        return true;
-      default:
-        return false;
-    }
-  }
-
   private static Object normalize(FieldDescriptor field, Object value) {
-    return normalize(field.getType(), value);
-  }
-
-  /** A value as {@link FieldCheck} compares it: enums by name, unsigned numbers widened. */
-  static Object normalize(FieldDescriptor.Type type, Object value) {
-    switch (type) {
-      case ENUM:
-        return ((EnumValueDescriptor) value).getName();
-      case UINT32:
-      case FIXED32:
-        return Integer.toUnsignedLong((Integer) value);
-      case UINT64:
-      case FIXED64:
-        long bits = (Long) value;
-        return bits >= 0 ? (double) bits : (double) (bits >>> 1) * 2.0;
-      default:
-        return value;
-    }
+    return ProtoRule.normalize(field.getType(), value);
   }
 
   private static void scanForCardNumbers(Message message, String prefix, List<Violation> out) {

@@ -3,6 +3,7 @@ package dev.tideline.validator;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tideline.wire.Hex;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,12 +79,8 @@ public final class Quarantine implements AutoCloseable {
         line.put("event_id", event.eventIdString());
         if (event.envelope() != null) {
           line.put("event_type", event.eventType());
-          line.put("schema_id", Validator.hex(event.envelope().getSchemaId()));
-          line.put(
-              "producer_id",
-              event.envelope().getProducerId().size() == 16
-                  ? Tally.uuid(event.envelope().getProducerId())
-                  : null);
+          line.put("schema_id", Hex.of(event.envelope().getSchemaId()));
+          line.put("producer_id", event.producerIdString());
           line.put("sequence", event.envelope().getSequence());
         }
         if (event.violations().size() > 1) {

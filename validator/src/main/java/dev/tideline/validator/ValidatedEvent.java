@@ -110,7 +110,7 @@ public final class ValidatedEvent {
   public Envelope envelope() {
     Envelope parsed = envelope;
     if (parsed == null && view != null) {
-      parsed = Validator.parseEnvelope(data);
+      parsed = EnvelopeParser.parseScanned(data);
       envelope = parsed;
     }
     return parsed;
@@ -163,6 +163,12 @@ public final class ValidatedEvent {
     return id == null ? null : id.toString();
   }
 
+  /** The producer id as a UUID string, or null when the envelope lacks a 16-byte one. */
+  String producerIdString() {
+    UUID id = view == null ? null : view.producerUuid();
+    return id == null ? null : id.toString();
+  }
+
   /** When Kinesis accepted the record (ApproximateArrivalTimestamp). */
   public Instant arrivalTime() {
     return arrivalTime;
@@ -170,12 +176,12 @@ public final class ValidatedEvent {
 
   /** The event time by the producer's clock, or null when the envelope lacks one. */
   public Instant eventTime() {
-    return view == null || view.eventTimeUs == 0 ? null : micros(view.eventTimeUs);
+    return view == null || view.eventTimeUs == 0 ? null : Micros.toInstant(view.eventTimeUs);
   }
 
   /** When the batch left the producer, by its clock, or null when not recorded. */
   public Instant sentTime() {
-    return view == null || view.sentTimeUs == 0 ? null : micros(view.sentTimeUs);
+    return view == null || view.sentTimeUs == 0 ? null : Micros.toInstant(view.sentTimeUs);
   }
 
   /**
@@ -215,11 +221,6 @@ public final class ValidatedEvent {
   /** The first violation's kind: the reason the event is counted as invalid; null if valid. */
   public ViolationKind reason() {
     return violations.isEmpty() ? null : violations.get(0).kind();
-  }
-
-  static Instant micros(long micros) {
-    return Instant.ofEpochSecond(
-        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
   @Override

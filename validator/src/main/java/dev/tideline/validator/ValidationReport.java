@@ -1,5 +1,6 @@
 package dev.tideline.validator;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -13,10 +14,12 @@ import java.util.Map;
  * reports. Its JSON form (snake_case field names) is specified in
  * docs/formats/validation-report.md; {@link #FORMAT} and {@link #VERSION} name the schema.
  *
- * <p>Fields are public, final and hold unmodifiable collections. Thread-safe.
+ * <p>Immutable: every part is read through fluent accessors named as its JSON field in camelCase
+ * (Jackson serializes the private fields), and collections are unmodifiable. Thread-safe.
  */
 @JsonPropertyOrder({"format", "version"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 public final class ValidationReport {
   /** The value of the {@code format} field. */
   public static final String FORMAT = "tideline-validation-report";
@@ -24,23 +27,108 @@ public final class ValidationReport {
   /** The schema version; bumped on any incompatible change. */
   public static final int VERSION = 1;
 
-  public final String format = FORMAT;
-  public final int version = VERSION;
-  public final String generatedAt;
-  public final String source;
-  public final Settings settings;
-  public final Totals totals;
-  public final Map<String, Long> malformedRecordsByReason;
-  public final Lateness lateness;
-  public final List<TypeSummary> byEventType;
-  public final List<Row> byEventHour;
-  public final List<Row> byArrivalHour;
-  public final List<Completeness> completeness;
-  public final List<ViolationSummary> violations;
-  public final List<Producer> producers;
-  public final Delivery delivery;
-  public final Damage sourceDamage;
-  public final FastPath fastPath;
+  private final String format = FORMAT;
+  private final int version = VERSION;
+  private final String generatedAt;
+  private final String source;
+  private final Settings settings;
+  private final Totals totals;
+  private final Map<String, Long> malformedRecordsByReason;
+  private final Lateness lateness;
+  private final List<TypeSummary> byEventType;
+  private final List<Row> byEventHour;
+  private final List<Row> byArrivalHour;
+  private final List<Completeness> completeness;
+  private final List<ViolationSummary> violations;
+  private final List<Producer> producers;
+  private final Delivery delivery;
+  private final Damage sourceDamage;
+  private final FastPath fastPath;
+
+  /** {@code format} in the JSON report. */
+  public String format() {
+    return format;
+  }
+
+  /** {@code version} in the JSON report. */
+  public int version() {
+    return version;
+  }
+
+  /** {@code generated_at} in the JSON report. */
+  public String generatedAt() {
+    return generatedAt;
+  }
+
+  /** {@code source} in the JSON report. */
+  public String source() {
+    return source;
+  }
+
+  /** {@code settings} in the JSON report. */
+  public Settings settings() {
+    return settings;
+  }
+
+  /** {@code totals} in the JSON report. */
+  public Totals totals() {
+    return totals;
+  }
+
+  /** {@code malformed_records_by_reason} in the JSON report. */
+  public Map<String, Long> malformedRecordsByReason() {
+    return malformedRecordsByReason;
+  }
+
+  /** {@code lateness} in the JSON report. */
+  public Lateness lateness() {
+    return lateness;
+  }
+
+  /** {@code by_event_type} in the JSON report. */
+  public List<TypeSummary> byEventType() {
+    return byEventType;
+  }
+
+  /** {@code by_event_hour} in the JSON report. */
+  public List<Row> byEventHour() {
+    return byEventHour;
+  }
+
+  /** {@code by_arrival_hour} in the JSON report. */
+  public List<Row> byArrivalHour() {
+    return byArrivalHour;
+  }
+
+  /** {@code completeness} in the JSON report. */
+  public List<Completeness> completeness() {
+    return completeness;
+  }
+
+  /** {@code violations} in the JSON report. */
+  public List<ViolationSummary> violations() {
+    return violations;
+  }
+
+  /** {@code producers} in the JSON report. */
+  public List<Producer> producers() {
+    return producers;
+  }
+
+  /** {@code delivery} in the JSON report. */
+  public Delivery delivery() {
+    return delivery;
+  }
+
+  /** {@code source_damage} in the JSON report. */
+  public Damage sourceDamage() {
+    return sourceDamage;
+  }
+
+  /** {@code fast_path} in the JSON report. */
+  public FastPath fastPath() {
+    return fastPath;
+  }
 
   ValidationReport(
       String generatedAt,
@@ -129,12 +217,38 @@ public final class ValidationReport {
   }
 
   /** How the run was configured. */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class Settings {
-    public final long clockSkewToleranceSeconds;
-    public final long dedupWindowSize;
-    public final boolean piiMasked;
-    public final List<String> latenessBuckets;
-    public final List<String> completenessCheckpoints;
+    private final long clockSkewToleranceSeconds;
+    private final long dedupWindowSize;
+    private final boolean piiMasked;
+    private final List<String> latenessBuckets;
+    private final List<String> completenessCheckpoints;
+
+    /** {@code settings.clock_skew_tolerance_seconds} in the JSON report. */
+    public long clockSkewToleranceSeconds() {
+      return clockSkewToleranceSeconds;
+    }
+
+    /** {@code settings.dedup_window_size} in the JSON report. */
+    public long dedupWindowSize() {
+      return dedupWindowSize;
+    }
+
+    /** {@code settings.pii_masked} in the JSON report. */
+    public boolean piiMasked() {
+      return piiMasked;
+    }
+
+    /** {@code settings.lateness_buckets} in the JSON report. */
+    public List<String> latenessBuckets() {
+      return latenessBuckets;
+    }
+
+    /** {@code settings.completeness_checkpoints} in the JSON report. */
+    public List<String> completenessCheckpoints() {
+      return completenessCheckpoints;
+    }
 
     Settings(
         long clockSkewToleranceSeconds,
@@ -151,17 +265,68 @@ public final class ValidationReport {
   }
 
   /** Totals over the whole run. */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class Totals {
-    public final long records;
-    public final long recordsMalformed;
-    public final long events;
-    public final long valid;
-    public final long invalid;
-    public final long duplicates;
-    public final long dedupWindowEvictions;
-    public final Map<String, Long> invalidByReason;
-    public final String firstArrival;
-    public final String lastArrival;
+    private final long records;
+    private final long recordsMalformed;
+    private final long events;
+    private final long valid;
+    private final long invalid;
+    private final long duplicates;
+    private final long dedupWindowEvictions;
+    private final Map<String, Long> invalidByReason;
+    private final String firstArrival;
+    private final String lastArrival;
+
+    /** {@code totals.records} in the JSON report. */
+    public long records() {
+      return records;
+    }
+
+    /** {@code totals.records_malformed} in the JSON report. */
+    public long recordsMalformed() {
+      return recordsMalformed;
+    }
+
+    /** {@code totals.events} in the JSON report. */
+    public long events() {
+      return events;
+    }
+
+    /** {@code totals.valid} in the JSON report. */
+    public long valid() {
+      return valid;
+    }
+
+    /** {@code totals.invalid} in the JSON report. */
+    public long invalid() {
+      return invalid;
+    }
+
+    /** {@code totals.duplicates} in the JSON report. */
+    public long duplicates() {
+      return duplicates;
+    }
+
+    /** {@code totals.dedup_window_evictions} in the JSON report. */
+    public long dedupWindowEvictions() {
+      return dedupWindowEvictions;
+    }
+
+    /** {@code totals.invalid_by_reason} in the JSON report. */
+    public Map<String, Long> invalidByReason() {
+      return invalidByReason;
+    }
+
+    /** {@code totals.first_arrival} in the JSON report. */
+    public String firstArrival() {
+      return firstArrival;
+    }
+
+    /** {@code totals.last_arrival} in the JSON report. */
+    public String lastArrival() {
+      return lastArrival;
+    }
 
     Totals(
         long records,
@@ -189,16 +354,37 @@ public final class ValidationReport {
 
   /** Counts per lateness bucket: hot (≤ 1 min), ≤ 1 h, ≤ 6 h, cold (> 6 h). */
   @JsonPropertyOrder({"hot", "le_1h", "le_6h", "cold"})
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class Buckets {
-    public final long hot;
+    private final long hot;
 
     @JsonProperty("le_1h")
-    public final long le1h;
+    private final long le1h;
 
     @JsonProperty("le_6h")
-    public final long le6h;
+    private final long le6h;
 
-    public final long cold;
+    private final long cold;
+
+    /** The {@code hot} bucket of lateness buckets in the JSON report. */
+    public long hot() {
+      return hot;
+    }
+
+    /** The {@code le_1h} bucket of lateness buckets in the JSON report. */
+    public long le1h() {
+      return le1h;
+    }
+
+    /** The {@code le_6h} bucket of lateness buckets in the JSON report. */
+    public long le6h() {
+      return le6h;
+    }
+
+    /** The {@code cold} bucket of lateness buckets in the JSON report. */
+    public long cold() {
+      return cold;
+    }
 
     Buckets(long hot, long le1h, long le6h, long cold) {
       this.hot = hot;
@@ -215,13 +401,44 @@ public final class ValidationReport {
   }
 
   /** Lateness percentiles in milliseconds (HdrHistogram, 3 significant digits). */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class Percentiles {
-    public final long count;
-    public final long p50;
-    public final long p90;
-    public final long p99;
-    public final long p999;
-    public final long max;
+    private final long count;
+    private final long p50;
+    private final long p90;
+    private final long p99;
+    private final long p999;
+    private final long max;
+
+    /** {@code count} of lateness percentiles in the JSON report. */
+    public long count() {
+      return count;
+    }
+
+    /** {@code p50} of lateness percentiles in the JSON report. */
+    public long p50() {
+      return p50;
+    }
+
+    /** {@code p90} of lateness percentiles in the JSON report. */
+    public long p90() {
+      return p90;
+    }
+
+    /** {@code p99} of lateness percentiles in the JSON report. */
+    public long p99() {
+      return p99;
+    }
+
+    /** {@code p999} of lateness percentiles in the JSON report. */
+    public long p999() {
+      return p999;
+    }
+
+    /** {@code max} of lateness percentiles in the JSON report. */
+    public long max() {
+      return max;
+    }
 
     Percentiles(long count, long p50, long p90, long p99, long p999, long max) {
       this.count = count;
@@ -237,11 +454,32 @@ public final class ValidationReport {
    * Lateness of valid first copies: by the skew-corrected event time (what the buckets use) and by
    * the raw event time, for comparison.
    */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class Lateness {
-    public final Buckets buckets;
-    public final Percentiles percentilesMs;
-    public final Buckets rawBuckets;
-    public final Percentiles rawPercentilesMs;
+    private final Buckets buckets;
+    private final Percentiles percentilesMs;
+    private final Buckets rawBuckets;
+    private final Percentiles rawPercentilesMs;
+
+    /** {@code lateness.buckets} in the JSON report. */
+    public Buckets buckets() {
+      return buckets;
+    }
+
+    /** {@code lateness.percentiles_ms} in the JSON report. */
+    public Percentiles percentilesMs() {
+      return percentilesMs;
+    }
+
+    /** {@code lateness.raw_buckets} in the JSON report. */
+    public Buckets rawBuckets() {
+      return rawBuckets;
+    }
+
+    /** {@code lateness.raw_percentiles_ms} in the JSON report. */
+    public Percentiles rawPercentilesMs() {
+      return rawPercentilesMs;
+    }
 
     Lateness(
         Buckets buckets,
@@ -256,15 +494,56 @@ public final class ValidationReport {
   }
 
   /** Totals per event type. */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class TypeSummary {
-    public final String eventType;
-    public final long events;
-    public final long valid;
-    public final long invalid;
-    public final long duplicates;
-    public final Map<String, Long> invalidByReason;
-    public final Buckets lateness;
-    public final Percentiles latenessPercentilesMs;
+    private final String eventType;
+    private final long events;
+    private final long valid;
+    private final long invalid;
+    private final long duplicates;
+    private final Map<String, Long> invalidByReason;
+    private final Buckets lateness;
+    private final Percentiles latenessPercentilesMs;
+
+    /** {@code by_event_type[].event_type} in the JSON report. */
+    public String eventType() {
+      return eventType;
+    }
+
+    /** {@code by_event_type[].events} in the JSON report. */
+    public long events() {
+      return events;
+    }
+
+    /** {@code by_event_type[].valid} in the JSON report. */
+    public long valid() {
+      return valid;
+    }
+
+    /** {@code by_event_type[].invalid} in the JSON report. */
+    public long invalid() {
+      return invalid;
+    }
+
+    /** {@code by_event_type[].duplicates} in the JSON report. */
+    public long duplicates() {
+      return duplicates;
+    }
+
+    /** {@code by_event_type[].invalid_by_reason} in the JSON report. */
+    public Map<String, Long> invalidByReason() {
+      return invalidByReason;
+    }
+
+    /** {@code by_event_type[].lateness} in the JSON report. */
+    public Buckets lateness() {
+      return lateness;
+    }
+
+    /** {@code by_event_type[].lateness_percentiles_ms} in the JSON report. */
+    public Percentiles latenessPercentilesMs() {
+      return latenessPercentilesMs;
+    }
 
     TypeSummary(
         String eventType,
@@ -287,17 +566,68 @@ public final class ValidationReport {
   }
 
   /** Counts for one event type × hour (UTC) × platform × app version. */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class Row {
-    public final String hour;
-    public final String eventType;
-    public final String platform;
-    public final String appVersion;
-    public final long events;
-    public final long valid;
-    public final long invalid;
-    public final long duplicates;
-    public final Map<String, Long> invalidByReason;
-    public final Buckets lateness;
+    private final String hour;
+    private final String eventType;
+    private final String platform;
+    private final String appVersion;
+    private final long events;
+    private final long valid;
+    private final long invalid;
+    private final long duplicates;
+    private final Map<String, Long> invalidByReason;
+    private final Buckets lateness;
+
+    /** {@code by_event_hour[].hour} in the JSON report. */
+    public String hour() {
+      return hour;
+    }
+
+    /** {@code by_event_hour[].event_type} in the JSON report. */
+    public String eventType() {
+      return eventType;
+    }
+
+    /** {@code by_event_hour[].platform} in the JSON report. */
+    public String platform() {
+      return platform;
+    }
+
+    /** {@code by_event_hour[].app_version} in the JSON report. */
+    public String appVersion() {
+      return appVersion;
+    }
+
+    /** {@code by_event_hour[].events} in the JSON report. */
+    public long events() {
+      return events;
+    }
+
+    /** {@code by_event_hour[].valid} in the JSON report. */
+    public long valid() {
+      return valid;
+    }
+
+    /** {@code by_event_hour[].invalid} in the JSON report. */
+    public long invalid() {
+      return invalid;
+    }
+
+    /** {@code by_event_hour[].duplicates} in the JSON report. */
+    public long duplicates() {
+      return duplicates;
+    }
+
+    /** {@code by_event_hour[].invalid_by_reason} in the JSON report. */
+    public Map<String, Long> invalidByReason() {
+      return invalidByReason;
+    }
+
+    /** {@code by_event_hour[].lateness} in the JSON report. */
+    public Buckets lateness() {
+      return lateness;
+    }
 
     Row(
         String hour,
@@ -327,12 +657,38 @@ public final class ValidationReport {
    * For one event-time hour and type: of the hour's valid first copies, how many had arrived by
    * each checkpoint after the hour's end, and that share.
    */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class Completeness {
-    public final String hour;
-    public final String eventType;
-    public final long events;
-    public final Map<String, Long> arrivedBy;
-    public final Map<String, Double> shareBy;
+    private final String hour;
+    private final String eventType;
+    private final long events;
+    private final Map<String, Long> arrivedBy;
+    private final Map<String, Double> shareBy;
+
+    /** {@code completeness[].hour} in the JSON report. */
+    public String hour() {
+      return hour;
+    }
+
+    /** {@code completeness[].event_type} in the JSON report. */
+    public String eventType() {
+      return eventType;
+    }
+
+    /** {@code completeness[].events} in the JSON report. */
+    public long events() {
+      return events;
+    }
+
+    /** {@code completeness[].arrived_by} in the JSON report. */
+    public Map<String, Long> arrivedBy() {
+      return arrivedBy;
+    }
+
+    /** {@code completeness[].share_by} in the JSON report. */
+    public Map<String, Double> shareBy() {
+      return shareBy;
+    }
 
     Completeness(
         String hour,
@@ -349,16 +705,62 @@ public final class ValidationReport {
   }
 
   /** One kind of violation, counted, with the first example. */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class ViolationSummary {
-    public final String eventType;
-    public final String reason;
-    public final String code;
-    public final String path;
-    public final long count;
-    public final String exampleEventId;
-    public final String expected;
-    public final String actual;
-    public final String message;
+    private final String eventType;
+    private final String reason;
+    private final String code;
+    private final String path;
+    private final long count;
+    private final String exampleEventId;
+    private final String expected;
+    private final String actual;
+    private final String message;
+
+    /** {@code violations[].event_type} in the JSON report. */
+    public String eventType() {
+      return eventType;
+    }
+
+    /** {@code violations[].reason} in the JSON report. */
+    public String reason() {
+      return reason;
+    }
+
+    /** {@code violations[].code} in the JSON report. */
+    public String code() {
+      return code;
+    }
+
+    /** {@code violations[].path} in the JSON report. */
+    public String path() {
+      return path;
+    }
+
+    /** {@code violations[].count} in the JSON report. */
+    public long count() {
+      return count;
+    }
+
+    /** {@code violations[].example_event_id} in the JSON report. */
+    public String exampleEventId() {
+      return exampleEventId;
+    }
+
+    /** {@code violations[].expected} in the JSON report. */
+    public String expected() {
+      return expected;
+    }
+
+    /** {@code violations[].actual} in the JSON report. */
+    public String actual() {
+      return actual;
+    }
+
+    /** {@code violations[].message} in the JSON report. */
+    public String message() {
+      return message;
+    }
 
     ViolationSummary(
         String eventType,
@@ -383,20 +785,86 @@ public final class ValidationReport {
   }
 
   /** Delivery audit of one producer: its sequences, and its audit records reconciled. */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class Producer {
-    public final String producerId;
-    public final long events;
-    public final long firstSequence;
-    public final long lastSequence;
-    public final long distinctSequences;
-    public final long missing;
-    public final long gapCount;
-    public final List<long[]> gaps;
-    public final long repeats;
-    public final boolean audited;
-    public final long reportedDropped;
-    public final long lost;
-    public final List<TypeDelivery> byType;
+    private final String producerId;
+    private final long events;
+    private final long firstSequence;
+    private final long lastSequence;
+    private final long distinctSequences;
+    private final long missing;
+    private final long gapCount;
+    private final List<long[]> gaps;
+    private final long repeats;
+    private final boolean audited;
+    private final long reportedDropped;
+    private final long lost;
+    private final List<TypeDelivery> byType;
+
+    /** {@code producers[].producer_id} in the JSON report. */
+    public String producerId() {
+      return producerId;
+    }
+
+    /** {@code producers[].events} in the JSON report. */
+    public long events() {
+      return events;
+    }
+
+    /** {@code producers[].first_sequence} in the JSON report. */
+    public long firstSequence() {
+      return firstSequence;
+    }
+
+    /** {@code producers[].last_sequence} in the JSON report. */
+    public long lastSequence() {
+      return lastSequence;
+    }
+
+    /** {@code producers[].distinct_sequences} in the JSON report. */
+    public long distinctSequences() {
+      return distinctSequences;
+    }
+
+    /** {@code producers[].missing} in the JSON report. */
+    public long missing() {
+      return missing;
+    }
+
+    /** {@code producers[].gap_count} in the JSON report. */
+    public long gapCount() {
+      return gapCount;
+    }
+
+    /** {@code producers[].gaps} in the JSON report. */
+    public List<long[]> gaps() {
+      return gaps;
+    }
+
+    /** {@code producers[].repeats} in the JSON report. */
+    public long repeats() {
+      return repeats;
+    }
+
+    /** {@code producers[].audited} in the JSON report. */
+    public boolean audited() {
+      return audited;
+    }
+
+    /** {@code producers[].reported_dropped} in the JSON report. */
+    public long reportedDropped() {
+      return reportedDropped;
+    }
+
+    /** {@code producers[].lost} in the JSON report. */
+    public long lost() {
+      return lost;
+    }
+
+    /** {@code producers[].by_type} in the JSON report. */
+    public List<TypeDelivery> byType() {
+      return byType;
+    }
 
     Producer(
         String producerId,
@@ -432,14 +900,50 @@ public final class ValidationReport {
    * One producer's audit records for one event type against what arrived: lost = sent − arrived
    * (never negative), counting arrivals within the audited sequence ranges.
    */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class TypeDelivery {
-    public final String eventType;
-    public final long accepted;
-    public final long sent;
-    public final long arrived;
-    public final long dropped;
-    public final Map<String, Long> droppedByReason;
-    public final long lost;
+    private final String eventType;
+    private final long accepted;
+    private final long sent;
+    private final long arrived;
+    private final long dropped;
+    private final Map<String, Long> droppedByReason;
+    private final long lost;
+
+    /** {@code producers[].by_type[].event_type} in the JSON report. */
+    public String eventType() {
+      return eventType;
+    }
+
+    /** {@code producers[].by_type[].accepted} in the JSON report. */
+    public long accepted() {
+      return accepted;
+    }
+
+    /** {@code producers[].by_type[].sent} in the JSON report. */
+    public long sent() {
+      return sent;
+    }
+
+    /** {@code producers[].by_type[].arrived} in the JSON report. */
+    public long arrived() {
+      return arrived;
+    }
+
+    /** {@code producers[].by_type[].dropped} in the JSON report. */
+    public long dropped() {
+      return dropped;
+    }
+
+    /** {@code producers[].by_type[].dropped_by_reason} in the JSON report. */
+    public Map<String, Long> droppedByReason() {
+      return droppedByReason;
+    }
+
+    /** {@code producers[].by_type[].lost} in the JSON report. */
+    public long lost() {
+      return lost;
+    }
 
     TypeDelivery(
         String eventType,
@@ -465,15 +969,28 @@ public final class ValidationReport {
    * ones mean the fast path does not know something ordinary, such as a field added to the
    * envelope.
    */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class FastPath {
+    private final long envelopeFallbacks;
+
+    private final long payloadFallbacks;
+
+    private final long validFallbacks;
+
     /** Events whose envelope the wire reader gave up on, so the generated parser read it. */
-    public final long envelopeFallbacks;
+    public long envelopeFallbacks() {
+      return envelopeFallbacks;
+    }
 
     /** Events whose protobuf payload the wire check was not sure of, so it was decoded. */
-    public final long payloadFallbacks;
+    public long payloadFallbacks() {
+      return payloadFallbacks;
+    }
 
     /** Valid events among those: each one took the slow path without being uncommon. */
-    public final long validFallbacks;
+    public long validFallbacks() {
+      return validFallbacks;
+    }
 
     FastPath(long envelopeFallbacks, long payloadFallbacks, long validFallbacks) {
       this.envelopeFallbacks = envelopeFallbacks;
@@ -483,13 +1000,44 @@ public final class ValidationReport {
   }
 
   /** Delivery totals over all producers. */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class Delivery {
-    public final long producers;
-    public final long auditedProducers;
-    public final long sequenceGaps;
-    public final long missing;
-    public final long reportedDropped;
-    public final long lost;
+    private final long producers;
+    private final long auditedProducers;
+    private final long sequenceGaps;
+    private final long missing;
+    private final long reportedDropped;
+    private final long lost;
+
+    /** {@code delivery.producers} in the JSON report. */
+    public long producers() {
+      return producers;
+    }
+
+    /** {@code delivery.audited_producers} in the JSON report. */
+    public long auditedProducers() {
+      return auditedProducers;
+    }
+
+    /** {@code delivery.sequence_gaps} in the JSON report. */
+    public long sequenceGaps() {
+      return sequenceGaps;
+    }
+
+    /** {@code delivery.missing} in the JSON report. */
+    public long missing() {
+      return missing;
+    }
+
+    /** {@code delivery.reported_dropped} in the JSON report. */
+    public long reportedDropped() {
+      return reportedDropped;
+    }
+
+    /** {@code delivery.lost} in the JSON report. */
+    public long lost() {
+      return lost;
+    }
 
     Delivery(
         long producers,
@@ -508,11 +1056,32 @@ public final class ValidationReport {
   }
 
   /** What the source had to skip: totals and each region. */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class Damage {
-    public final long tornTails;
-    public final long corrupt;
-    public final long bytesSkipped;
-    public final List<SourceDamage> regions;
+    private final long tornTails;
+    private final long corrupt;
+    private final long bytesSkipped;
+    private final List<SourceDamage> regions;
+
+    /** {@code source_damage.torn_tails} in the JSON report. */
+    public long tornTails() {
+      return tornTails;
+    }
+
+    /** {@code source_damage.corrupt} in the JSON report. */
+    public long corrupt() {
+      return corrupt;
+    }
+
+    /** {@code source_damage.bytes_skipped} in the JSON report. */
+    public long bytesSkipped() {
+      return bytesSkipped;
+    }
+
+    /** {@code source_damage.regions} in the JSON report. */
+    public List<SourceDamage> regions() {
+      return regions;
+    }
 
     Damage(List<SourceDamage> regions) {
       long torn = 0;
@@ -534,6 +1103,7 @@ public final class ValidationReport {
   }
 
   /** One region of a record file that was skipped. Immutable. */
+  @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class SourceDamage {
     /** A file ending inside a record, as a writer killed mid-write leaves it. */
     public static final String TORN_TAIL = "torn_tail";
@@ -541,21 +1111,47 @@ public final class ValidationReport {
     /** Bytes that are no valid record, followed by a valid one or by too little to be torn. */
     public static final String CORRUPT = "corrupt";
 
-    /** {@link #TORN_TAIL} or {@link #CORRUPT}. */
-    public final String kind;
+    private final String kind;
 
-    public final String file;
+    private final String file;
+
+    private final long offset;
+
+    private final long bytes;
+
+    private final long afterRecord;
+
+    private final String message;
+
+    /** {@link #TORN_TAIL} or {@link #CORRUPT}. */
+    public String kind() {
+      return kind;
+    }
+
+    /** {@code source_damage.regions[].file} in the JSON report. */
+    public String file() {
+      return file;
+    }
 
     /** Where the skipped bytes start, from the start of the file. */
-    public final long offset;
+    public long offset() {
+      return offset;
+    }
 
-    public final long bytes;
+    /** {@code source_damage.regions[].bytes} in the JSON report. */
+    public long bytes() {
+      return bytes;
+    }
 
     /** How many records of the file were read before the region. */
-    public final long afterRecord;
+    public long afterRecord() {
+      return afterRecord;
+    }
 
     /** A sentence naming the file, the offset and what is wrong. */
-    public final String message;
+    public String message() {
+      return message;
+    }
 
     /** A region; {@code kind} is {@link #TORN_TAIL} or {@link #CORRUPT}. */
     public SourceDamage(

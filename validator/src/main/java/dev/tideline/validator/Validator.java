@@ -3,8 +3,6 @@ package dev.tideline.validator;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.tideline.proto.kpl.AggregatedRecord;
 import dev.tideline.proto.kpl.Record;
@@ -123,7 +121,7 @@ public final class Validator {
     Objects.requireNonNull(partitionKey, "partitionKey");
     Objects.requireNonNull(arrivalTime, "arrivalTime");
     ByteString bytes = UnsafeByteOperations.unsafeWrap(data);
-    long arrivalMicros = micros(arrivalTime);
+    long arrivalMicros = Micros.of(arrivalTime);
     if (!KplRecords.isAggregated(data)) {
       ValidatedEvent event =
           validateEvent(0, partitionKey, null, bytes, arrivalTime, arrivalMicros, null, null);
@@ -263,7 +261,7 @@ public final class Validator {
           if (fromWire) {
             fallbacks |= ValidatedEvent.ENVELOPE_FALLBACK;
           }
-          envelope = parseEnvelope(data, violations);
+          envelope = EnvelopeParser.parse(data, violations);
           view = envelope == null ? null : EnvelopeView.of(envelope);
         }
       }
@@ -284,7 +282,7 @@ public final class Validator {
                     "unknown_schema",
                     "envelope.schema_id",
                     "no catalog holds schema id "
-                        + hex(view.schemaId)
+                        + Hex.of(view.schemaId)
                         + " (event_type "
                         + view.eventType
                         + "); add the catalog that defines it"));
@@ -326,35 +324,6 @@ public final class Validator {
         fallbacks);
   }
 
-  /** Parses an envelope the validator has already read from the wire. */
-  static Envelope parseEnvelope(ByteString data) {
-    List<Violation> violations = new ArrayList<>(0);
-    Envelope envelope = parseEnvelope(data, violations);
-    if (envelope == null) {
-      throw new IllegalStateException(
-          "an envelope read from the wire does not parse: " + violations);
-    }
-    return envelope;
-  }
-
-  private static Envelope parseEnvelope(ByteString data, List<Violation> violations) {
-    try {
-      // Aliasing: the payload shares the record's bytes instead of being copied.
-      CodedInputStream input = data.newCodedInput();
-      input.enableAliasing(true);
-      Envelope envelope = Envelope.parser().parseFrom(input);
-      return envelope;
-    } catch (InvalidProtocolBufferException e) {
-      violations.add(
-          Violation.of(
-              ViolationKind.INVALID_ENVELOPE,
-              "unparseable",
-              "envelope",
-              "envelope (" + data.size() + " bytes) does not parse: " + e.getMessage()));
-      return null;
-    }
-  }
-
   private void checkEnvelope(EnvelopeView envelope, long arrivalMicros, List<Violation> out) {
     // Compact envelopes carry no event id, type or format: the producer and sequence are the
     // identity, and the schema id names type and format.
@@ -389,11 +358,11 @@ public final class Validator {
           envelopeViolation(
               "event_time_in_future",
               "event_time "
-                  + ValidatedEvent.micros(envelope.eventTimeUs)
+                  + Micros.toInstant(envelope.eventTimeUs)
                   + " is more than "
                   + clockSkewTolerance
                   + " after the arrival time "
-                  + ValidatedEvent.micros(arrivalMicros)));
+                  + Micros.toInstant(arrivalMicros)));
     }
   }
 
@@ -413,7 +382,7 @@ public final class Validator {
               "event_type "
                   + envelope.eventType
                   + " does not match schema id "
-                  + hex(envelope.schemaId)
+                  + Hex.of(envelope.schemaId)
                   + ", which is "
                   + entry.getEventType()));
     }
@@ -520,26 +489,6 @@ public final class Validator {
   /** The hash key Kinesis derives from a partition key: MD5 of its UTF-8 bytes, unsigned. */
   public static BigInteger hashKey(String partitionKey) {
     return HashKeys.of(partitionKey);
-  }
-
-  static String hex(long schemaId) {
-    return Hex.of(schemaId);
-  }
-
-  /**
-   * Microseconds since the epoch, clamped to the range of a long: an arrival time from a damaged or
-   * hostile source (a file's arrival_time_us of Long.MIN_VALUE) must not throw.
-   */
-  static long micros(Instant instant) {
-    long seconds = instant.getEpochSecond();
-    long micros = instant.getNano() / 1000L;
-    if (seconds > (Long.MAX_VALUE - micros) / 1_000_000L) {
-      return Long.MAX_VALUE;
-    }
-    if (seconds < Long.MIN_VALUE / 1_000_000L) {
-      return Long.MIN_VALUE;
-    }
-    return seconds * 1_000_000L + micros;
   }
 
   private static long micros(Duration duration) {

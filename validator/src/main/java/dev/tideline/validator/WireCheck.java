@@ -25,7 +25,7 @@ import java.util.Map;
  * malformed bytes, a broken rule or a card number. Then the validator decodes the payload as a
  * {@code DynamicMessage} and checks it the usual way, which gives every uncommon or invalid payload
  * the exact verdict and messages of that path. Rules are evaluated by the same {@link FieldCheck}
- * with the same presence semantics as {@link ProtoSchema#check}. {@code WireCheckTest} compares the
+ * with the same presence semantics as {@code ProtoSchema.check}. {@code WireCheckTest} compares the
  * two paths on valid, invalid and randomly damaged payloads.
  *
  * <p>Immutable and thread-safe. Schemas with proto2 {@code required} fields or rules on map fields
@@ -98,7 +98,7 @@ final class WireCheck {
     }
   }
 
-  private WireCheck(Plan root, List<ProtoSchema.Rule> rules, boolean noCardNumbers) {
+  private WireCheck(Plan root, List<ProtoRule> rules, boolean noCardNumbers) {
     this.root = root;
     this.rules = new CompiledRule[rules.size()];
     for (int i = 0; i < this.rules.length; i++) {
@@ -108,13 +108,13 @@ final class WireCheck {
   }
 
   /** The wire check of a message type and its rules, or null when it cannot have one. */
-  static WireCheck compile(Descriptor type, List<ProtoSchema.Rule> rules, boolean noCardNumbers) {
+  static WireCheck compile(Descriptor type, List<ProtoRule> rules, boolean noCardNumbers) {
     Map<Descriptor, Plan> plans = new HashMap<>();
     Plan root = plan(type, plans);
     if (root == null) {
       return null;
     }
-    for (ProtoSchema.Rule rule : rules) {
+    for (ProtoRule rule : rules) {
       Plan at = root;
       for (FieldDescriptor step : rule.steps) {
         if (step.isMapField()) {
@@ -344,7 +344,7 @@ final class WireCheck {
     }
   }
 
-  /** Adds to {@code out} what {@link ProtoSchema#check} would for this rule. */
+  /** Adds to {@code out} what {@code ProtoSchema.check} would for this rule. */
   private static void check(Node node, CompiledRule rule, int i, List<Violation> out) {
     Step step = rule.steps[i];
     Object value = node.values[step.index];
@@ -354,7 +354,7 @@ final class WireCheck {
         List<?> values = value == null ? Collections.emptyList() : (List<?>) value;
         List<Object> normalized = new ArrayList<>(values.size());
         for (Object element : values) {
-          normalized.add(ProtoSchema.normalize(step.type, element));
+          normalized.add(ProtoRule.normalize(step.type, element));
         }
         rule.check.checkRepeated(at, normalized, false, out);
         return;
@@ -367,10 +367,10 @@ final class WireCheck {
       // DynamicMessage clears a field without presence that is set to its default value.
       boolean present = value != null && (step.presence || !value.equals(step.defaultValue));
       if (!present && !step.presence && step.numeric) {
-        rule.check.checkDefault(at, ProtoSchema.normalize(step.type, step.defaultValue), out);
+        rule.check.checkDefault(at, ProtoRule.normalize(step.type, step.defaultValue), out);
       } else {
         rule.check.checkSingle(
-            at, present, present ? ProtoSchema.normalize(step.type, value) : null, out);
+            at, present, present ? ProtoRule.normalize(step.type, value) : null, out);
       }
       return;
     }
@@ -390,7 +390,7 @@ final class WireCheck {
     final Step[] steps;
     final FieldCheck check;
 
-    CompiledRule(ProtoSchema.Rule rule) {
+    CompiledRule(ProtoRule rule) {
       this.check = rule.check;
       this.steps = new Step[rule.steps.length];
       for (int i = 0; i < steps.length; i++) {
@@ -412,7 +412,7 @@ final class WireCheck {
       this.type = field.getType();
       this.repeated = field.isRepeated();
       this.presence = field.hasPresence();
-      this.numeric = ProtoSchema.isNumeric(field);
+      this.numeric = ProtoRule.isNumeric(field);
       this.defaultValue =
           repeated || field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
               ? null

@@ -172,10 +172,10 @@ class DamagedRecordFilesTest {
         .singleElement()
         .satisfies(
             d -> {
-              assertThat(d.kind).isEqualTo("corrupt");
-              assertThat(d.offset).isEqualTo(third);
-              assertThat(d.bytes).isEqualTo(thirdSize);
-              assertThat(d.afterRecord).isEqualTo(2);
+              assertThat(d.kind()).isEqualTo("corrupt");
+              assertThat(d.offset()).isEqualTo(third);
+              assertThat(d.bytes()).isEqualTo(thirdSize);
+              assertThat(d.afterRecord()).isEqualTo(2);
             });
 
     Path json = dir.resolve("report.json");

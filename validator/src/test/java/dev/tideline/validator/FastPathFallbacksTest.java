@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import dev.tideline.events.v1.Click;
 import dev.tideline.proto.v1.Envelope;
+import dev.tideline.validator.report.Reports;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ class FastPathFallbacksTest {
     for (byte[] record : records) {
       tally.add(validator.validate(record, "pk", ARRIVAL));
     }
-    return tally.report("test", false).fastPath;
+    return tally.report("test", false).fastPath();
   }
 
   /** The envelope with a field appended that envelope.proto does not (yet) declare. */
@@ -56,9 +57,9 @@ class FastPathFallbacksTest {
     ValidationReport.FastPath fastPath =
         fastPath(TestEvents.aggregate(envelopes), ordinary(51).toByteArray());
 
-    assertThat(fastPath.envelopeFallbacks).isZero();
-    assertThat(fastPath.payloadFallbacks).isZero();
-    assertThat(fastPath.validFallbacks).isZero();
+    assertThat(fastPath.envelopeFallbacks()).isZero();
+    assertThat(fastPath.payloadFallbacks()).isZero();
+    assertThat(fastPath.validFallbacks()).isZero();
   }
 
   @Test
@@ -68,9 +69,9 @@ class FastPathFallbacksTest {
 
     ValidationReport.FastPath fastPath = fastPath(record, ordinary(2).toByteArray());
 
-    assertThat(fastPath.envelopeFallbacks).isEqualTo(1);
-    assertThat(fastPath.payloadFallbacks).isZero();
-    assertThat(fastPath.validFallbacks).isEqualTo(1);
+    assertThat(fastPath.envelopeFallbacks()).isEqualTo(1);
+    assertThat(fastPath.payloadFallbacks()).isZero();
+    assertThat(fastPath.validFallbacks()).isEqualTo(1);
   }
 
   @Test
@@ -79,8 +80,8 @@ class FastPathFallbacksTest {
 
     ValidationReport.FastPath fastPath = fastPath(record);
 
-    assertThat(fastPath.envelopeFallbacks).isEqualTo(1);
-    assertThat(fastPath.validFallbacks).isEqualTo(1);
+    assertThat(fastPath.envelopeFallbacks()).isEqualTo(1);
+    assertThat(fastPath.validFallbacks()).isEqualTo(1);
   }
 
   @Test
@@ -91,9 +92,9 @@ class FastPathFallbacksTest {
 
     ValidationReport.FastPath fastPath = fastPath(record);
 
-    assertThat(fastPath.envelopeFallbacks).isZero();
-    assertThat(fastPath.payloadFallbacks).isEqualTo(1);
-    assertThat(fastPath.validFallbacks).isZero();
+    assertThat(fastPath.envelopeFallbacks()).isZero();
+    assertThat(fastPath.payloadFallbacks()).isEqualTo(1);
+    assertThat(fastPath.validFallbacks()).isZero();
   }
 
   @Test
@@ -102,8 +103,8 @@ class FastPathFallbacksTest {
 
     ValidationReport.FastPath fastPath = fastPath(record);
 
-    assertThat(fastPath.envelopeFallbacks).isEqualTo(1);
-    assertThat(fastPath.validFallbacks).isZero();
+    assertThat(fastPath.envelopeFallbacks()).isEqualTo(1);
+    assertThat(fastPath.validFallbacks()).isZero();
   }
 
   @Test

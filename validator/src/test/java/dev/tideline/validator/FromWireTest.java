@@ -11,6 +11,7 @@ import dev.tideline.proto.v1.CatalogEntry;
 import dev.tideline.proto.v1.Context;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.proto.v1.SchemaFormat;
+import dev.tideline.validator.report.Reports;
 import dev.tideline.wire.KplRecords;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tideline.proto.kpl.AggregatedRecord;
 import dev.tideline.proto.kpl.Record;
+import dev.tideline.validator.report.Reports;
 import dev.tideline.wire.KplRecords;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -77,7 +78,7 @@ class HostileInputTest {
 
       Tally tally = Tally.create();
       tally.add(result);
-      assertThat(tally.report("hostile", false).totals.events).isEqualTo(10);
+      assertThat(tally.report("hostile", false).totals().events()).isEqualTo(10);
     }
   }
 
@@ -91,9 +92,9 @@ class HostileInputTest {
     Tally tally = Tally.create();
     tally.add(validator.validate(data, "pk", T, null));
     ValidationReport report = tally.report("files \u001b[31mred.tlrf", false);
-    assertThat(report.byEventType)
+    assertThat(report.byEventType())
         .as("the raw type is kept in the model; only text outputs neutralise it")
-        .anySatisfy(type -> assertThat(type.eventType).startsWith("\u001b[2J"));
+        .anySatisfy(type -> assertThat(type.eventType()).startsWith("\u001b[2J"));
 
     String console = Reports.console(report);
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tideline.proto.v1.Context;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.proto.v1.Platform;
+import dev.tideline.validator.report.Reports;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the JSON report's figures, and its layout holds up in a narrow window.
  */
 @Timeout(180)
-class HtmlReportInChromiumTest {
+public class HtmlReportInChromiumTest {
   private static final String CHROMIUM = "/usr/bin/chromium";
   private static final Instant T = Instant.parse("2026-11-25T15:30:00Z");
 
@@ -103,7 +104,7 @@ class HtmlReportInChromiumTest {
    * and arriving an hour after the rest: the tables must show their platform, their app version
    * (escaped) and both hours.
    */
-  static ValidationReport plantedReport() {
+  public static ValidationReport plantedReport() {
     Validator validator = Validator.builder(TestEvents.REGISTRY).build();
     Tally tally = Tally.create();
     for (PlantedScenario.Planted record : PlantedScenario.records(T)) {

@@ -11,6 +11,7 @@ import dev.tideline.events.v1.Payment;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.proto.v1.PiiClass;
 import dev.tideline.schema.HashedPii;
+import dev.tideline.validator.report.Reports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

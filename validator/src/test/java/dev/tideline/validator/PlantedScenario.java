@@ -215,14 +215,14 @@ final class PlantedScenario {
 
   /** Asserts the numbers that do not depend on where the planting time falls in its hour. */
   static void assertReportShowsPlantedNumbers(ValidationReport report) {
-    ValidationReport.Totals totals = report.totals;
-    assertThat(totals.records).isEqualTo(11);
-    assertThat(totals.recordsMalformed).isEqualTo(2);
-    assertThat(totals.events).isEqualTo(39);
-    assertThat(totals.valid).isEqualTo(32);
-    assertThat(totals.invalid).isEqualTo(7);
-    assertThat(totals.duplicates).isEqualTo(2);
-    assertThat(totals.invalidByReason)
+    ValidationReport.Totals totals = report.totals();
+    assertThat(totals.records()).isEqualTo(11);
+    assertThat(totals.recordsMalformed()).isEqualTo(2);
+    assertThat(totals.events()).isEqualTo(39);
+    assertThat(totals.valid()).isEqualTo(32);
+    assertThat(totals.invalid()).isEqualTo(7);
+    assertThat(totals.duplicates()).isEqualTo(2);
+    assertThat(totals.invalidByReason())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
                 "rule_violation", 2L,
@@ -230,50 +230,60 @@ final class PlantedScenario {
                 "undecodable_payload", 1L,
                 "invalid_envelope", 2L,
                 "outside_shard_range", 1L));
-    assertThat(report.malformedRecordsByReason)
+    assertThat(report.malformedRecordsByReason())
         .containsExactlyInAnyOrderEntriesOf(Map.of("bad_checksum", 1L, "malformed_aggregate", 1L));
-    ValidationReport.Buckets corrected = report.lateness.buckets;
-    assertThat(List.of(corrected.hot, corrected.le1h, corrected.le6h, corrected.cold))
+    ValidationReport.Buckets corrected = report.lateness().buckets();
+    assertThat(List.of(corrected.hot(), corrected.le1h(), corrected.le6h(), corrected.cold()))
         .containsExactly(17L, 6L, 5L, 2L);
-    ValidationReport.Buckets raw = report.lateness.rawBuckets;
-    assertThat(List.of(raw.hot, raw.le1h, raw.le6h, raw.cold)).containsExactly(15L, 6L, 7L, 2L);
-    assertThat(report.lateness.percentilesMs.count).isEqualTo(30);
-    assertThat(report.lateness.rawPercentilesMs.max).isGreaterThan(Duration.ofHours(7).toMillis());
-    assertThat(report.byEventType)
+    ValidationReport.Buckets raw = report.lateness().rawBuckets();
+    assertThat(List.of(raw.hot(), raw.le1h(), raw.le6h(), raw.cold()))
+        .containsExactly(15L, 6L, 7L, 2L);
+    assertThat(report.lateness().percentilesMs().count()).isEqualTo(30);
+    assertThat(report.lateness().rawPercentilesMs().max())
+        .isGreaterThan(Duration.ofHours(7).toMillis());
+    assertThat(report.byEventType())
         .extracting(
-            t -> t.eventType, t -> t.events, t -> t.valid, t -> t.invalid, t -> t.duplicates)
+            t -> t.eventType(),
+            t -> t.events(),
+            t -> t.valid(),
+            t -> t.invalid(),
+            t -> t.duplicates())
         .containsExactly(
             tuple("tideline.events.v1.Click", 16L, 11L, 5L, 0L),
             tuple("tideline.events.v1.Impression", 3L, 3L, 0L, 0L),
             tuple("tideline.events.v1.Payment", 2L, 0L, 2L, 0L),
             tuple("tideline.events.v1.ProducerAudit", 2L, 2L, 0L, 0L),
             tuple("tideline.events.v1.ScreenView", 16L, 16L, 0L, 2L));
-    ValidationReport.TypeSummary screenViews = report.byEventType.get(4);
-    assertThat(List.of(screenViews.lateness.hot, screenViews.lateness.cold))
+    ValidationReport.TypeSummary screenViews = report.byEventType().get(4);
+    assertThat(List.of(screenViews.lateness().hot(), screenViews.lateness().cold()))
         .containsExactly(12L, 2L);
-    assertThat(report.byEventHour.stream().mapToLong(r -> r.events).sum()).isEqualTo(39);
-    assertThat(report.byArrivalHour.stream().mapToLong(r -> r.events).sum()).isEqualTo(39);
-    assertThat(report.violations)
-        .extracting(v -> v.reason, v -> v.code, v -> v.path)
+    assertThat(report.byEventHour().stream().mapToLong(r -> r.events()).sum()).isEqualTo(39);
+    assertThat(report.byArrivalHour().stream().mapToLong(r -> r.events()).sum()).isEqualTo(39);
+    assertThat(report.violations())
+        .extracting(v -> v.reason(), v -> v.code(), v -> v.path())
         .contains(
             tuple("rule_violation", "pattern", "currency"),
             tuple("rule_violation", "no_card_numbers", "provider_reference"),
             tuple("invalid_envelope", "event_time_in_future", "envelope.event_time_us"),
             tuple("invalid_envelope", "event_id", "envelope.event_id"));
 
-    ValidationReport.Delivery delivery = report.delivery;
+    ValidationReport.Delivery delivery = report.delivery();
     assertThat(
             List.of(
-                delivery.producers,
-                delivery.auditedProducers,
-                delivery.sequenceGaps,
-                delivery.missing,
-                delivery.reportedDropped,
-                delivery.lost))
+                delivery.producers(),
+                delivery.auditedProducers(),
+                delivery.sequenceGaps(),
+                delivery.missing(),
+                delivery.reportedDropped(),
+                delivery.lost()))
         .containsExactly(7L, 2L, 3L, 6L, 3L, 1L);
-    assertThat(report.producers)
+    assertThat(report.producers())
         .extracting(
-            p -> p.events, p -> p.missing, p -> p.repeats, p -> p.reportedDropped, p -> p.lost)
+            p -> p.events(),
+            p -> p.missing(),
+            p -> p.repeats(),
+            p -> p.reportedDropped(),
+            p -> p.lost())
         .containsExactly(
             tuple(12L, 0L, 2L, 0L, 0L),
             tuple(6L, 2L, 0L, 0L, 0L),
@@ -282,18 +292,18 @@ final class PlantedScenario {
             tuple(2L, 0L, 0L, 0L, 0L),
             tuple(7L, 0L, 0L, 0L, 0L),
             tuple(4L, 1L, 0L, 0L, 1L));
-    assertThat(report.producers.get(1).gaps).containsExactly(new long[] {4, 5});
-    assertThat(report.producers.get(2).byType)
+    assertThat(report.producers().get(1).gaps()).containsExactly(new long[] {4, 5});
+    assertThat(report.producers().get(2).byType())
         .extracting(
-            d -> d.eventType,
-            d -> d.accepted,
-            d -> d.sent,
-            d -> d.arrived,
-            d -> d.dropped,
-            d -> d.lost)
+            d -> d.eventType(),
+            d -> d.accepted(),
+            d -> d.sent(),
+            d -> d.arrived(),
+            d -> d.dropped(),
+            d -> d.lost())
         .containsExactly(tuple("tideline.events.v1.Click", 8L, 5L, 5L, 3L, 0L));
-    assertThat(report.producers.get(6).byType)
-        .extracting(d -> d.eventType, d -> d.sent, d -> d.arrived, d -> d.lost)
+    assertThat(report.producers().get(6).byType())
+        .extracting(d -> d.eventType(), d -> d.sent(), d -> d.arrived(), d -> d.lost())
         .containsExactly(tuple("tideline.events.v1.Impression", 4L, 3L, 1L));
   }
 }

@@ -82,8 +82,9 @@ class StreamValidationTest {
     PlantedScenario.assertReportShowsPlantedNumbers(report);
     // Where T falls in its hour moves the 1 min and 1 h checkpoints, not the 6 h one: the cold
     // events (7 h) miss it, every other valid event makes it.
-    long byEndPlus6h = report.completeness.stream().mapToLong(c -> c.arrivedBy.get("end+6h")).sum();
-    long hourEvents = report.completeness.stream().mapToLong(c -> c.events).sum();
+    long byEndPlus6h =
+        report.completeness().stream().mapToLong(c -> c.arrivedBy().get("end+6h")).sum();
+    long hourEvents = report.completeness().stream().mapToLong(c -> c.events()).sum();
     assertThat(hourEvents).isEqualTo(30);
     assertThat(byEndPlus6h).isEqualTo(28);
   }

@@ -127,9 +127,9 @@ public class ValidatorBenchmark {
       records.add(KplRecords.encode(aggregate.build()));
     }
     ValidationReport report = fullPathReport();
-    if (report.totals.valid != EVENTS || report.totals.invalid != 0) {
+    if (report.totals().valid() != EVENTS || report.totals().invalid() != 0) {
       throw new IllegalStateException(
-          "benchmark inputs must all be valid: " + report.totals.invalidByReason);
+          "benchmark inputs must all be valid: " + report.totals().invalidByReason());
     }
     checkNoFallbacks(report);
   }
@@ -139,15 +139,15 @@ public class ValidatorBenchmark {
    * measure the slow path, and the validator would be slower for every user.
    */
   static void checkNoFallbacks(ValidationReport report) {
-    ValidationReport.FastPath fastPath = report.fastPath;
-    if (fastPath.envelopeFallbacks != 0 || fastPath.payloadFallbacks != 0) {
+    ValidationReport.FastPath fastPath = report.fastPath();
+    if (fastPath.envelopeFallbacks() != 0 || fastPath.payloadFallbacks() != 0) {
       throw new IllegalStateException(
           "the validator's fast path fell back to the parsers for ordinary events: "
-              + fastPath.envelopeFallbacks
+              + fastPath.envelopeFallbacks()
               + " envelopes and "
-              + fastPath.payloadFallbacks
+              + fastPath.payloadFallbacks()
               + " payloads of "
-              + report.totals.events
+              + report.totals().events()
               + " events; does EnvelopeView or WireCheck miss a field that was added?");
     }
   }

@@ -1,5 +1,6 @@
 package dev.tideline.schema.tools;
 
+import com.google.common.html.HtmlEscapers;
 import dev.tideline.proto.v1.CatalogEntry;
 import dev.tideline.proto.v1.EventMeta;
 import dev.tideline.proto.v1.FieldSpec;
@@ -242,29 +243,8 @@ public final class CatalogDocs {
     return text.replace("|", "\\|").replace("\n", " ");
   }
 
+  /** The text escaped for HTML content and attribute values (quotes included). */
   static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '<':
-          out.append("&lt;");
-          break;
-        case '>':
-          out.append("&gt;");
-          break;
-        case '&':
-          out.append("&amp;");
-          break;
-        case '"':
-          out.append("&quot;");
-          break;
-        case '\'':
-          out.append("&#39;");
-          break;
-        default:
-          out.append(c);
-      }
-    }
-    return out.toString();
+    return HtmlEscapers.htmlEscaper().escape(text);
   }
 }

@@ -114,11 +114,11 @@ final class FailOn {
       if (condition.metric.equals("malformed")
           || condition.metric.equals("bad_checksum")
           || condition.metric.equals("malformed_aggregate")) {
-        base = report.totals.records;
+        base = report.totals().records();
       } else if (condition.metric.equals("invalid")) {
-        base = report.totals.events + report.totals.recordsMalformed;
+        base = report.totals().events() + report.totals().recordsMalformed();
       } else {
-        base = report.totals.events;
+        base = report.totals().events();
       }
       double measured = condition.percent ? (base == 0 ? 0 : 100.0 * count / base) : count;
       boolean fails;
@@ -151,33 +151,33 @@ final class FailOn {
   private static double value(ValidationReport report, String metric) {
     switch (metric) {
       case "events":
-        return report.totals.events;
+        return report.totals().events();
       case "invalid":
         // An unreadable record is one more thing that did not validate.
-        return report.totals.invalid + report.totals.recordsMalformed;
+        return report.totals().invalid() + report.totals().recordsMalformed();
       case "malformed":
-        return report.totals.recordsMalformed;
+        return report.totals().recordsMalformed();
       case "duplicates":
-        return report.totals.duplicates;
+        return report.totals().duplicates();
       case "lost":
-        return report.delivery.lost;
+        return report.delivery().lost();
       case "dropped":
-        return report.delivery.reportedDropped;
+        return report.delivery().reportedDropped();
       case "missing":
-        return report.delivery.missing;
+        return report.delivery().missing();
       case "gaps":
-        return report.delivery.sequenceGaps;
+        return report.delivery().sequenceGaps();
       case "late":
-        return report.lateness.buckets.le6h + report.lateness.buckets.cold;
+        return report.lateness().buckets().le6h() + report.lateness().buckets().cold();
       case "cold":
-        return report.lateness.buckets.cold;
+        return report.lateness().buckets().cold();
       case "torn_tail":
-        return report.sourceDamage.tornTails;
+        return report.sourceDamage().tornTails();
       case "bad_checksum":
       case "malformed_aggregate":
-        return report.malformedRecordsByReason.getOrDefault(metric, 0L);
+        return report.malformedRecordsByReason().getOrDefault(metric, 0L);
       default:
-        return report.totals.invalidByReason.getOrDefault(metric, 0L);
+        return report.totals().invalidByReason().getOrDefault(metric, 0L);
     }
   }
 }

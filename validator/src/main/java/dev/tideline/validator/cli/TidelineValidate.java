@@ -4,10 +4,10 @@ import dev.tideline.proto.v1.PiiClass;
 import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.validator.Quarantine;
 import dev.tideline.validator.RecordResult;
-import dev.tideline.validator.Reports;
 import dev.tideline.validator.Tally;
 import dev.tideline.validator.ValidationReport;
 import dev.tideline.validator.Validator;
+import dev.tideline.validator.report.Reports;
 import dev.tideline.validator.source.KinesisStreamReader;
 import dev.tideline.validator.source.RecordFileSource;
 import dev.tideline.validator.source.RecordSource;
@@ -643,11 +643,11 @@ public final class TidelineValidate implements Runnable {
         return EXIT_IO;
       }
       unknownSchemaHint(report, err);
-      for (ValidationReport.SourceDamage damage : report.sourceDamage.regions) {
+      for (ValidationReport.SourceDamage damage : report.sourceDamage().regions()) {
         err.println(
             "tideline-validate: "
-                + (damage.kind.equals(ValidationReport.SourceDamage.CORRUPT) ? "" : "warning: ")
-                + Reports.printable(damage.message));
+                + (damage.kind().equals(ValidationReport.SourceDamage.CORRUPT) ? "" : "warning: ")
+                + Reports.printable(damage.message()));
       }
       List<String> broken = failOn.broken(report);
       for (String condition : broken) {
@@ -656,7 +656,7 @@ public final class TidelineValidate implements Runnable {
       out.flush();
       err.flush();
       // Corrupt data means records may be missing that no gate can count: never a pass.
-      if (report.sourceDamage.corrupt > 0) {
+      if (report.sourceDamage().corrupt() > 0) {
         return EXIT_IO;
       }
       return broken.isEmpty() ? 0 : EXIT_THRESHOLD;
@@ -711,7 +711,7 @@ public final class TidelineValidate implements Runnable {
      * say so, and how to make a gate refuse it, rather than pass quietly with them all invalid.
      */
     private void unknownSchemaHint(ValidationReport report, PrintWriter err) {
-      long unknown = report.totals.invalidByReason.getOrDefault("unknown_schema", 0L);
+      long unknown = report.totals().invalidByReason().getOrDefault("unknown_schema", 0L);
       if (unknown == 0) {
         return;
       }
@@ -722,8 +722,8 @@ public final class TidelineValidate implements Runnable {
                   + " holds (unknown_schema). %s A release gate refuses them with --fail-on"
                   + " 'unknown_schema>0'.",
               unknown,
-              report.totals.events,
-              100.0 * unknown / report.totals.events,
+              report.totals().events(),
+              100.0 * unknown / report.totals().events(),
               common.schemas.isEmpty()
                   ? "Only Tideline's standard events are known without --schemas: add --schemas"
                       + " with the jars or folders holding your events' catalog ("

@@ -1,7 +1,8 @@
-package dev.tideline.validator;
+package dev.tideline.validator.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tideline.validator.HtmlReportInChromiumTest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;

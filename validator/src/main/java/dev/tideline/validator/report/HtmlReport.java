@@ -1,5 +1,7 @@
-package dev.tideline.validator;
+package dev.tideline.validator.report;
 
+import com.google.common.html.HtmlEscapers;
+import dev.tideline.validator.ValidationReport;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -99,19 +101,19 @@ final class HtmlReport {
         .append("<title>Tideline validation report</title><style>")
         .append(CSS)
         .append("</style></head><body>\n");
-    ValidationReport.Totals t = report.totals;
+    ValidationReport.Totals t = report.totals();
     html.append("<h1>Tideline validation report</h1>\n<p>")
-        .append(esc(report.source))
+        .append(esc(report.source()))
         .append(" &middot; generated ")
-        .append(esc(instant(report.generatedAt, ChronoUnit.SECONDS)));
-    if (t.firstArrival == null) {
+        .append(esc(instant(report.generatedAt(), ChronoUnit.SECONDS)));
+    if (t.firstArrival() == null) {
       html.append(" &middot; no records read");
     } else {
       // Arrival times are the stream's (milliseconds): two arrivals within a second stay apart.
       html.append(" &middot; arrivals ")
-          .append(esc(instant(t.firstArrival, ChronoUnit.MILLIS)))
+          .append(esc(instant(t.firstArrival(), ChronoUnit.MILLIS)))
           .append(" to ")
-          .append(esc(instant(t.lastArrival, ChronoUnit.MILLIS)));
+          .append(esc(instant(t.lastArrival(), ChronoUnit.MILLIS)));
     }
     html.append("</p>\n");
     table(
@@ -129,32 +131,32 @@ final class HtmlReport {
           "dropped"
         },
         new Object[] {
-          t.records,
-          t.recordsMalformed,
-          t.events,
-          t.valid,
-          t.invalid,
-          Reports.percent(t.invalid, t.events),
-          t.duplicates,
-          report.delivery.lost,
-          report.delivery.reportedDropped
+          t.records(),
+          t.recordsMalformed(),
+          t.events(),
+          t.valid(),
+          t.invalid(),
+          Text.percent(t.invalid(), t.events()),
+          t.duplicates(),
+          report.delivery().lost(),
+          report.delivery().reportedDropped()
         });
-    ValidationReport.Damage damage = report.sourceDamage;
-    if (damage != null && !damage.regions.isEmpty()) {
+    ValidationReport.Damage damage = report.sourceDamage();
+    if (damage != null && !damage.regions().isEmpty()) {
       html.append("<h2>Source damage</h2>\n<div class=\"scroll\"><table id=\"damage\"><tr>")
           .append("<th class=\"l\">kind</th><th class=\"l\">file</th><th>offset</th>")
           .append("<th>bytes skipped</th><th>after record</th><th class=\"l\">what</th></tr>\n");
-      for (ValidationReport.SourceDamage region : damage.regions) {
+      for (ValidationReport.SourceDamage region : damage.regions()) {
         html.append("<tr><td class=\"l\">")
-            .append(esc(region.kind))
+            .append(esc(region.kind()))
             .append("</td><td class=\"l\">")
-            .append(esc(region.file))
+            .append(esc(region.file()))
             .append("</td>")
-            .append(td(region.offset))
-            .append(td(region.bytes))
-            .append(td(region.afterRecord))
+            .append(td(region.offset()))
+            .append(td(region.bytes()))
+            .append(td(region.afterRecord()))
             .append("<td class=\"l wrap\">")
-            .append(esc(region.message))
+            .append(esc(region.message()))
             .append("</td></tr>\n");
       }
       html.append("</table></div>\n");
@@ -170,8 +172,8 @@ final class HtmlReport {
         .append(" a readable envelope or event time are left out. By arrival, every event counts")
         .append(" in the hour Kinesis received it; unreadable ones as <i>(unreadable)</i>.")
         .append(" Lateness columns count valid first copies.</p>\n");
-    volumeTable(html, "by-event-hour", "By event-time hour", report.byEventHour);
-    volumeTable(html, "by-arrival-hour", "By arrival hour", report.byArrivalHour);
+    volumeTable(html, "by-event-hour", "By event-time hour", report.byEventHour());
+    volumeTable(html, "by-arrival-hour", "By arrival hour", report.byArrivalHour());
 
     html.append("<h2>Lateness</h2>\n<p class=\"note\" id=\"lateness-note\">Lateness is the")
         .append(" time from an event to its arrival. Trust the <b>corrected</b> lateness: it")
@@ -182,7 +184,7 @@ final class HtmlReport {
         .append(" <b>raw</b> lateness, arrival minus the event time as stamped, includes the")
         .append(" skew: it shows how far device clocks are off, and is the same as the corrected")
         .append(" one for events without a sent time.</p>\n");
-    latenessTable(html, report.lateness);
+    latenessTable(html, report.lateness());
     html.append(latenessChart(report));
     html.append("<h2>Invalid by reason</h2>\n");
     html.append(invalidChart(report));
@@ -195,22 +197,22 @@ final class HtmlReport {
         .append("<th class=\"l\">event type</th>")
         .append("<th>events</th><th>valid</th><th>invalid</th><th>duplicates</th><th>hot</th>")
         .append("<th>&le;1h</th><th>&le;6h</th><th>cold</th><th>p50</th><th>p99</th></tr>\n");
-    for (ValidationReport.TypeSummary type : report.byEventType) {
+    for (ValidationReport.TypeSummary type : report.byEventType()) {
       html.append("<tr><td class=\"l\">")
-          .append(esc(type.eventType))
+          .append(esc(type.eventType()))
           .append("</td>")
-          .append(td(type.events))
-          .append(td(type.valid))
-          .append(td(type.invalid))
-          .append(td(type.duplicates))
-          .append(td(type.lateness.hot))
-          .append(td(type.lateness.le1h))
-          .append(td(type.lateness.le6h))
-          .append(td(type.lateness.cold))
+          .append(td(type.events()))
+          .append(td(type.valid()))
+          .append(td(type.invalid()))
+          .append(td(type.duplicates()))
+          .append(td(type.lateness().hot()))
+          .append(td(type.lateness().le1h()))
+          .append(td(type.lateness().le6h()))
+          .append(td(type.lateness().cold()))
           .append("<td>")
-          .append(esc(Reports.duration(type.latenessPercentilesMs.p50)))
+          .append(esc(Text.duration(type.latenessPercentilesMs().p50())))
           .append("</td><td>")
-          .append(esc(Reports.duration(type.latenessPercentilesMs.p99)))
+          .append(esc(Text.duration(type.latenessPercentilesMs().p99())))
           .append("</td></tr>\n");
     }
     html.append("</table></div>\n<h2>Violations</h2>\n")
@@ -219,23 +221,23 @@ final class HtmlReport {
             "<th class=\"l\">event type</th><th class=\"l\">reason</th><th class=\"l\">code</th>")
         .append("<th class=\"l\">path</th><th>count</th><th class=\"l\">expected</th>")
         .append("<th class=\"l\">actual</th><th class=\"l\">example event</th></tr>\n");
-    for (ValidationReport.ViolationSummary v : report.violations) {
+    for (ValidationReport.ViolationSummary v : report.violations()) {
       html.append("<tr><td class=\"l\">")
-          .append(esc(v.eventType))
+          .append(esc(v.eventType()))
           .append("</td><td class=\"l\">")
-          .append(esc(v.reason))
+          .append(esc(v.reason()))
           .append("</td><td class=\"l\">")
-          .append(esc(v.code))
+          .append(esc(v.code()))
           .append("</td><td class=\"l\">")
-          .append(esc(v.path))
+          .append(esc(v.path()))
           .append("</td>")
-          .append(td(v.count))
+          .append(td(v.count()))
           .append("<td class=\"l\">")
-          .append(esc(v.expected))
+          .append(esc(v.expected()))
           .append("</td><td class=\"l\">")
-          .append(esc(v.actual))
+          .append(esc(v.actual()))
           .append("</td><td class=\"l\">")
-          .append(esc(v.exampleEventId))
+          .append(esc(v.exampleEventId()))
           .append("</td></tr>\n");
     }
     html.append("</table></div>\n<h2>Delivery per producer</h2>\n")
@@ -243,20 +245,20 @@ final class HtmlReport {
         .append("<th class=\"l\">producer</th><th>events</th><th>first seq</th><th>last seq</th>")
         .append(
             "<th>missing</th><th>repeats</th><th>audited</th><th>dropped</th><th>lost</th></tr>\n");
-    for (ValidationReport.Producer p : report.producers) {
+    for (ValidationReport.Producer p : report.producers()) {
       html.append("<tr><td class=\"l\">")
-          .append(esc(p.producerId))
+          .append(esc(p.producerId()))
           .append("</td>")
-          .append(td(p.events))
-          .append(td(p.firstSequence))
-          .append(td(p.lastSequence))
-          .append(td(p.missing))
-          .append(td(p.repeats))
+          .append(td(p.events()))
+          .append(td(p.firstSequence()))
+          .append(td(p.lastSequence()))
+          .append(td(p.missing()))
+          .append(td(p.repeats()))
           .append("<td>")
-          .append(p.audited ? "yes" : "no")
+          .append(p.audited() ? "yes" : "no")
           .append("</td>")
-          .append(td(p.reportedDropped))
-          .append(td(p.lost))
+          .append(td(p.reportedDropped()))
+          .append(td(p.lost()))
           .append("</tr>\n");
     }
     html.append("</table></div>\n");
@@ -280,38 +282,38 @@ final class HtmlReport {
 
   /** How the run was configured, each setting with what it means. */
   private static void settings(StringBuilder html, ValidationReport report) {
-    ValidationReport.Settings s = report.settings;
+    ValidationReport.Settings s = report.settings();
     html.append("<h2>Settings</h2>\n<div class=\"scroll\"><table id=\"settings\"><tr>")
         .append("<th class=\"l\">setting</th><th>value</th><th class=\"l\">what it is</th></tr>\n");
     setting(
         html,
         "dedup-window",
         "dedup window",
-        String.format(Locale.ROOT, "%,d event ids", s.dedupWindowSize),
+        String.format(Locale.ROOT, "%,d event ids", s.dedupWindowSize()),
         "the number of event ids remembered for duplicate detection; "
-            + (report.totals.dedupWindowEvictions == 0
+            + (report.totals().dedupWindowEvictions() == 0
                 ? "none had to be forgotten, so the duplicate count is exact"
                 : String.format(
                     Locale.ROOT,
                     "%,d had to be forgotten, so the duplicate count is a lower bound",
-                    report.totals.dedupWindowEvictions)));
+                    report.totals().dedupWindowEvictions())));
     setting(
         html,
         "clock-skew-tolerance",
         "clock skew tolerance",
-        s.clockSkewToleranceSeconds + " s",
+        s.clockSkewToleranceSeconds() + " s",
         "how far after its arrival an event time may lie before the envelope is invalid");
     setting(
         html,
         "pii",
         "personal data",
-        s.piiMasked ? "masked" : "shown",
+        s.piiMasked() ? "masked" : "shown",
         "whether values of fields tagged as personal are shown in this report or replaced by ***");
     setting(
         html,
         "completeness-checkpoints",
         "completeness checkpoints",
-        String.join(", ", s.completenessCheckpoints),
+        String.join(", ", s.completenessCheckpoints()),
         "when, after an hour's end, the arrived share of its events is measured");
     html.append("</table></div>\n");
   }
@@ -342,15 +344,15 @@ final class HtmlReport {
     final Map<String, Long> invalidByReason = new TreeMap<>();
 
     void add(ValidationReport.Row row) {
-      events += row.events;
-      valid += row.valid;
-      invalid += row.invalid;
-      duplicates += row.duplicates;
-      hot += row.lateness.hot;
-      le1h += row.lateness.le1h;
-      le6h += row.lateness.le6h;
-      cold += row.lateness.cold;
-      for (Map.Entry<String, Long> reason : row.invalidByReason.entrySet()) {
+      events += row.events();
+      valid += row.valid();
+      invalid += row.invalid();
+      duplicates += row.duplicates();
+      hot += row.lateness().hot();
+      le1h += row.lateness().le1h();
+      le6h += row.lateness().le6h();
+      cold += row.lateness().cold();
+      for (Map.Entry<String, Long> reason : row.invalidByReason().entrySet()) {
         invalidByReason.merge(reason.getKey(), reason.getValue(), Long::sum);
       }
     }
@@ -371,10 +373,10 @@ final class HtmlReport {
   }
 
   private static final Comparator<ValidationReport.Row> BY_HOUR_THEN_TYPE =
-      Comparator.<ValidationReport.Row, String>comparing(r -> r.hour)
-          .thenComparing(r -> r.eventType)
-          .thenComparing(r -> r.platform)
-          .thenComparing(r -> r.appVersion);
+      Comparator.<ValidationReport.Row, String>comparing(r -> r.hour())
+          .thenComparing(r -> r.eventType())
+          .thenComparing(r -> r.platform())
+          .thenComparing(r -> r.appVersion());
 
   /** Volume rows per hour × type × platform × app version, with hour totals and a grand total. */
   private static void volumeTable(
@@ -385,8 +387,8 @@ final class HtmlReport {
     TreeSet<String> types = new TreeSet<>();
     Sum total = new Sum();
     for (ValidationReport.Row row : rows) {
-      hours.add(row.hour);
-      types.add(row.eventType);
+      hours.add(row.hour());
+      types.add(row.eventType());
       total.add(row);
     }
     // Short tables open; a long one stays one line until asked for.
@@ -422,31 +424,31 @@ final class HtmlReport {
         .append("<tbody>\n");
     int start = 0;
     while (start < rows.size()) {
-      String hour = rows.get(start).hour;
+      String hour = rows.get(start).hour();
       int end = start;
       Sum hourSum = new Sum();
-      while (end < rows.size() && rows.get(end).hour.equals(hour)) {
+      while (end < rows.size() && rows.get(end).hour().equals(hour)) {
         ValidationReport.Row row = rows.get(end++);
         hourSum.add(row);
         html.append("<tr class=\"row\"><td class=\"l\">")
             .append(hourCell(hour))
             .append("</td><td class=\"l\">")
-            .append(esc(row.eventType))
+            .append(esc(row.eventType()))
             .append("</td><td class=\"l\">")
-            .append(esc(row.platform))
+            .append(esc(row.platform()))
             .append("</td><td class=\"l\">")
-            .append(esc(row.appVersion))
+            .append(esc(row.appVersion()))
             .append("</td>")
-            .append(td(row.events))
-            .append(td(row.valid))
-            .append(td(row.invalid))
-            .append(td(row.duplicates))
-            .append(td(row.lateness.hot))
-            .append(td(row.lateness.le1h))
-            .append(td(row.lateness.le6h))
-            .append(td(row.lateness.cold))
+            .append(td(row.events()))
+            .append(td(row.valid()))
+            .append(td(row.invalid()))
+            .append(td(row.duplicates()))
+            .append(td(row.lateness().hot()))
+            .append(td(row.lateness().le1h()))
+            .append(td(row.lateness().le6h()))
+            .append(td(row.lateness().cold()))
             .append("<td class=\"l wrap\">")
-            .append(reasons(row.invalidByReason))
+            .append(reasons(row.invalidByReason()))
             .append("</td></tr>\n");
       }
       if (end - start > 1) {
@@ -512,8 +514,8 @@ final class HtmlReport {
     html.append("<div class=\"scroll\"><table id=\"lateness\"><tr><th class=\"l\">lateness</th>")
         .append("<th>hot (&le;1 min)</th><th>&le;1 h</th><th>&le;6 h</th><th>cold (&gt;6 h)</th>")
         .append("<th>p50</th><th>p90</th><th>p99</th><th>max</th></tr>\n");
-    latenessRow(html, "corrected (trust this)", lateness.buckets, lateness.percentilesMs);
-    latenessRow(html, "raw", lateness.rawBuckets, lateness.rawPercentilesMs);
+    latenessRow(html, "corrected (trust this)", lateness.buckets(), lateness.percentilesMs());
+    latenessRow(html, "raw", lateness.rawBuckets(), lateness.rawPercentilesMs());
     html.append("</table></div>\n");
   }
 
@@ -522,12 +524,12 @@ final class HtmlReport {
     html.append("<tr><td class=\"l\">")
         .append(esc(name))
         .append("</td>")
-        .append(td(b.hot))
-        .append(td(b.le1h))
-        .append(td(b.le6h))
-        .append(td(b.cold));
-    for (long ms : new long[] {p.p50, p.p90, p.p99, p.max}) {
-      html.append("<td>").append(esc(Reports.duration(ms))).append("</td>");
+        .append(td(b.hot()))
+        .append(td(b.le1h()))
+        .append(td(b.le6h()))
+        .append(td(b.cold()));
+    for (long ms : new long[] {p.p50(), p.p90(), p.p99(), p.max()}) {
+      html.append("<td>").append(esc(Text.duration(ms))).append("</td>");
     }
     html.append("</tr>\n");
   }
@@ -535,11 +537,11 @@ final class HtmlReport {
   private static String volumeChart(ValidationReport report) {
     Map<String, Map<String, Long>> byHour = new TreeMap<>();
     TreeSet<String> types = new TreeSet<>();
-    for (ValidationReport.Row row : report.byEventHour) {
+    for (ValidationReport.Row row : report.byEventHour()) {
       byHour
-          .computeIfAbsent(row.hour, h -> new TreeMap<>())
-          .merge(row.eventType, row.events, Long::sum);
-      types.add(row.eventType);
+          .computeIfAbsent(row.hour(), h -> new TreeMap<>())
+          .merge(row.eventType(), row.events(), Long::sum);
+      types.add(row.eventType());
     }
     List<String> hours = new ArrayList<>(byHour.keySet());
     List<Series> series = new ArrayList<>();
@@ -560,15 +562,16 @@ final class HtmlReport {
   }
 
   private static String latenessChart(ValidationReport report) {
-    ValidationReport.Buckets corrected = report.lateness.buckets;
-    ValidationReport.Buckets raw = report.lateness.rawBuckets;
+    ValidationReport.Buckets corrected = report.lateness().buckets();
+    ValidationReport.Buckets raw = report.lateness().rawBuckets();
     List<Series> series = new ArrayList<>();
     series.add(
         new Series(
             "corrected (trust this)",
             COLORS[0],
-            new double[] {corrected.hot, corrected.le1h, corrected.le6h, corrected.cold}));
-    series.add(new Series("raw", COLORS[1], new double[] {raw.hot, raw.le1h, raw.le6h, raw.cold}));
+            new double[] {corrected.hot(), corrected.le1h(), corrected.le6h(), corrected.cold()}));
+    series.add(
+        new Series("raw", COLORS[1], new double[] {raw.hot(), raw.le1h(), raw.le6h(), raw.cold()}));
     List<String> labels = List.of("hot (≤1 min)", "≤1 h", "≤6 h", "cold (>6 h)");
     return barChart(
         "chart-lateness",
@@ -580,8 +583,8 @@ final class HtmlReport {
   }
 
   private static String invalidChart(ValidationReport report) {
-    Map<String, Long> reasons = new LinkedHashMap<>(report.totals.invalidByReason);
-    for (Map.Entry<String, Long> malformed : report.malformedRecordsByReason.entrySet()) {
+    Map<String, Long> reasons = new LinkedHashMap<>(report.totals().invalidByReason());
+    for (Map.Entry<String, Long> malformed : report.malformedRecordsByReason().entrySet()) {
       reasons.merge(malformed.getKey() + " (records)", malformed.getValue(), Long::sum);
     }
     List<String> labels = new ArrayList<>(reasons.keySet());
@@ -600,12 +603,12 @@ final class HtmlReport {
 
   private static String completenessChart(ValidationReport report) {
     Map<String, long[]> byHour = new TreeMap<>();
-    List<String> checkpoints = report.settings.completenessCheckpoints;
-    for (ValidationReport.Completeness c : report.completeness) {
-      long[] sums = byHour.computeIfAbsent(c.hour, h -> new long[1 + checkpoints.size()]);
-      sums[0] += c.events;
+    List<String> checkpoints = report.settings().completenessCheckpoints();
+    for (ValidationReport.Completeness c : report.completeness()) {
+      long[] sums = byHour.computeIfAbsent(c.hour(), h -> new long[1 + checkpoints.size()]);
+      sums[0] += c.events();
       for (int i = 0; i < checkpoints.size(); i++) {
-        sums[i + 1] += c.arrivedBy.getOrDefault(checkpoints.get(i), 0L);
+        sums[i + 1] += c.arrivedBy().getOrDefault(checkpoints.get(i), 0L);
       }
     }
     List<String> hours = new ArrayList<>(byHour.keySet());
@@ -941,33 +944,8 @@ final class HtmlReport {
     return "<td>" + value + "</td>";
   }
 
+  /** The text escaped for HTML content and attribute values (quotes included); "" for null. */
   static String esc(String text) {
-    if (text == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '<':
-          out.append("&lt;");
-          break;
-        case '>':
-          out.append("&gt;");
-          break;
-        case '&':
-          out.append("&amp;");
-          break;
-        case '"':
-          out.append("&quot;");
-          break;
-        case '\'':
-          out.append("&#39;");
-          break;
-        default:
-          out.append(c);
-      }
-    }
-    return out.toString();
+    return text == null ? "" : HtmlEscapers.htmlEscaper().escape(text);
   }
 }

@@ -1,0 +1,110 @@
+package dev.tideline.validator;
+
+import dev.tideline.events.v1.ProducerAudit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What arrived from one producer: its sequences (all, and per event type) and its {@code
+ * ProducerAudit} records, reconciled into its part of the report.
+ *
+ * <p>Not thread-safe.
+ */
+final class ProducerState {
+  /** Gaps listed per producer in the report; the count of missing sequences is always whole. */
+  static final int MAX_GAPS_LISTED = 100;
+
+  private final SequenceSet sequences = new SequenceSet();
+  private final Map<String, SequenceSet> byType = new HashMap<>();
+  private final List<ProducerAudit> audits = new ArrayList<>();
+  private long events;
+  private long repeats;
+
+  /** Counts an event of the producer. */
+  void add(String type, long sequence) {
+    events++;
+    if (!sequences.add(sequence)) {
+      repeats++;
+    }
+    SequenceSet ofType = byType.get(type);
+    if (ofType == null) {
+      ofType = new SequenceSet();
+      byType.put(type, ofType);
+    }
+    ofType.add(sequence);
+  }
+
+  /** Keeps one of the producer's audit records (a valid first copy). */
+  void addAudit(ProducerAudit audit) {
+    audits.add(audit);
+  }
+
+  /**
+   * The producer's delivery audit: sequence gaps, and per event type what its audit records say
+   * against what arrived within their sequence ranges.
+   */
+  ValidationReport.Producer report(String producerId) {
+    Map<String, long[]> sums = new TreeMap<>();
+    Map<String, Map<String, Long>> droppedByReason = new TreeMap<>();
+    List<long[]> ranges = new ArrayList<>();
+    for (ProducerAudit audit : audits) {
+      if (audit.getLastSequence() >= audit.getFirstSequence() && audit.getFirstSequence() > 0) {
+        ranges.add(new long[] {audit.getFirstSequence(), audit.getLastSequence()});
+      }
+      for (ProducerAudit.TypeCounts counts : audit.getCountsList()) {
+        long[] sum = sums.computeIfAbsent(counts.getEventType(), t -> new long[3]);
+        sum[0] += counts.getAccepted();
+        sum[1] += counts.getSent();
+        Map<String, Long> reasons =
+            droppedByReason.computeIfAbsent(counts.getEventType(), t -> new TreeMap<>());
+        for (Map.Entry<String, Long> drop : counts.getDroppedMap().entrySet()) {
+          sum[2] += drop.getValue();
+          reasons.merge(drop.getKey(), drop.getValue(), Long::sum);
+        }
+      }
+    }
+    List<ValidationReport.TypeDelivery> types = new ArrayList<>();
+    long dropped = 0;
+    long lost = 0;
+    for (Map.Entry<String, long[]> entry : sums.entrySet()) {
+      SequenceSet arrivedSet = byType.get(entry.getKey());
+      long arrived = 0;
+      if (arrivedSet != null) {
+        for (long[] range : ranges) {
+          arrived += arrivedSet.countIn(range[0], range[1]);
+        }
+      }
+      long[] sum = entry.getValue();
+      long typeLost = Math.max(0, sum[1] - arrived);
+      dropped += sum[2];
+      lost += typeLost;
+      types.add(
+          new ValidationReport.TypeDelivery(
+              entry.getKey(),
+              sum[0],
+              sum[1],
+              arrived,
+              sum[2],
+              droppedByReason.get(entry.getKey()),
+              typeLost));
+    }
+    List<long[]> gaps = sequences.gaps();
+    return new ValidationReport.Producer(
+        producerId,
+        events,
+        sequences.first(),
+        sequences.last(),
+        sequences.size(),
+        sequences.missing(),
+        gaps.size(),
+        gaps.size() <= MAX_GAPS_LISTED ? gaps : new ArrayList<>(gaps.subList(0, MAX_GAPS_LISTED)),
+        repeats,
+        !audits.isEmpty(),
+        dropped,
+        lost,
+        types);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.tideline.validator;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The counts of one row or event type: events, valid, duplicates, invalid by reason, and valid
+ * first copies per lateness bucket.
+ *
+ * <p>Not thread-safe.
+ */
+final class VolumeCounts {
+  long events;
+  long valid;
+  long duplicates;
+  final Map<String, Long> invalidByReason = new TreeMap<>();
+  private final long[] buckets = new long[LatenessCounts.BUCKETS.size()];
+
+  /**
+   * Counts an event.
+   *
+   * @param reason the reason it is invalid, null when valid
+   * @param latenessMs its lateness when it is a valid first copy with an event time, else -1
+   */
+  void add(String reason, boolean duplicate, long latenessMs) {
+    events++;
+    if (reason == null) {
+      valid++;
+    } else {
+      invalidByReason.merge(reason, 1L, Long::sum);
+    }
+    if (duplicate) {
+      duplicates++;
+    }
+    if (latenessMs >= 0) {
+      buckets[LatenessCounts.bucket(latenessMs)]++;
+    }
+  }
+
+  ValidationReport.Buckets buckets() {
+    return LatenessCounts.buckets(buckets);
+  }
+}
