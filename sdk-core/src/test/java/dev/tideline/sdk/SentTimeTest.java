@@ -16,7 +16,7 @@ class SentTimeTest {
     harness.scheduler.advance(300, TimeUnit.MILLISECONDS);
     tracker.log(Harness.payment(2));
     harness.scheduler.advance(199, TimeUnit.MILLISECONDS);
-    assertThat(harness.sink.requests()).isEmpty();
+    assertThat(harness.faults.requests()).isEmpty();
     harness.scheduler.advance(1, TimeUnit.MILLISECONDS); // the first event's linger time is up
 
     assertThat(harness.sink.storedRecords()).hasSize(1);
