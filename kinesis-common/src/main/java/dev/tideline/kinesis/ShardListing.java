@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -48,7 +49,9 @@ public final class ShardListing {
    * @throws IllegalStateException if the listing does not end within {@link #MAX_PAGES} pages
    */
   public static List<Shard> list(
-      String stream, Integer pageSize, Function<ListShardsRequest, ListShardsResponse> call) {
+      String stream,
+      @Nullable Integer pageSize,
+      Function<ListShardsRequest, ListShardsResponse> call) {
     Objects.requireNonNull(call, "call");
     List<Shard> shards = new ArrayList<>();
     ListShardsRequest request = first(stream, pageSize);
@@ -76,7 +79,7 @@ public final class ShardListing {
    */
   public static CompletableFuture<List<Shard>> listAsync(
       String stream,
-      Integer pageSize,
+      @Nullable Integer pageSize,
       Function<ListShardsRequest, CompletableFuture<ListShardsResponse>> call) {
     Objects.requireNonNull(call, "call");
     CompletableFuture<List<Shard>> result = new CompletableFuture<>();
@@ -90,13 +93,13 @@ public final class ShardListing {
    */
   private static void page(
       String stream,
-      Integer pageSize,
+      @Nullable Integer pageSize,
       Function<ListShardsRequest, CompletableFuture<ListShardsResponse>> call,
       ListShardsRequest first,
       List<Shard> shards,
       int firstPage,
       CompletableFuture<List<Shard>> result) {
-    ListShardsRequest request = first;
+    @Nullable ListShardsRequest request = first;
     for (int page = firstPage; request != null; page++) {
       CompletableFuture<ListShardsResponse> response;
       try {
@@ -107,18 +110,20 @@ public final class ShardListing {
       }
       if (!response.isDone()) {
         int thisPage = page;
-        response.whenComplete(
-            (answer, failure) -> {
-              ListShardsRequest next =
-                  handle(stream, pageSize, answer, failure, shards, thisPage, result);
-              if (next != null) {
-                page(stream, pageSize, call, next, shards, thisPage + 1, result);
-              }
-            });
+        // The callback completes result; the future whenComplete returns carries nothing more.
+        var unused =
+            response.whenComplete(
+                (answer, failure) -> {
+                  ListShardsRequest next =
+                      handle(stream, pageSize, answer, failure, shards, thisPage, result);
+                  if (next != null) {
+                    page(stream, pageSize, call, next, shards, thisPage + 1, result);
+                  }
+                });
         return;
       }
-      ListShardsResponse answer = null;
-      Throwable failure = null;
+      @Nullable ListShardsResponse answer = null;
+      @Nullable Throwable failure = null;
       try {
         answer = response.join();
       } catch (RuntimeException e) {
@@ -129,16 +134,19 @@ public final class ShardListing {
   }
 
   /** Takes one page's answer; returns the next page's request, or null when result completed. */
-  private static ListShardsRequest handle(
+  private static @Nullable ListShardsRequest handle(
       String stream,
-      Integer pageSize,
-      ListShardsResponse answer,
-      Throwable failure,
+      @Nullable Integer pageSize,
+      @Nullable ListShardsResponse answer,
+      @Nullable Throwable failure,
       List<Shard> shards,
       int page,
       CompletableFuture<List<Shard>> result) {
-    if (failure != null) {
-      result.completeExceptionally(unwrap(failure));
+    if (failure != null || answer == null) {
+      result.completeExceptionally(
+          failure != null
+              ? unwrap(failure)
+              : new IllegalStateException("ListShards answered nothing"));
       return null;
     }
     try {
@@ -156,14 +164,14 @@ public final class ShardListing {
     }
   }
 
-  private static ListShardsRequest first(String stream, Integer pageSize) {
+  private static ListShardsRequest first(String stream, @Nullable Integer pageSize) {
     Objects.requireNonNull(stream, "stream");
     ListShardsRequest.Builder request = ListShardsRequest.builder().maxResults(pageSize);
     return (isArn(stream) ? request.streamARN(stream) : request.streamName(stream)).build();
   }
 
   /** A request with NextToken must not name the stream ("ListShards", Kinesis API Reference). */
-  private static ListShardsRequest next(String token, Integer pageSize) {
+  private static ListShardsRequest next(String token, @Nullable Integer pageSize) {
     return ListShardsRequest.builder().nextToken(token).maxResults(pageSize).build();
   }
 

@@ -196,16 +196,18 @@ public final class KinesisSink implements RecordSink {
       } else {
         request.streamName(streamName);
       }
-      calls
-          .putRecords(request.build())
-          .whenComplete(
-              (response, failure) -> {
-                exit();
-                result.succeed(
-                    failure == null
-                        ? toResult(count, response)
-                        : callFailed(count, "PutRecords on " + streamName, failure));
-              });
+      // The callback settles the Completion; the future whenComplete returns carries nothing more.
+      var unused =
+          calls
+              .putRecords(request.build())
+              .whenComplete(
+                  (response, failure) -> {
+                    exit();
+                    result.succeed(
+                        failure == null
+                            ? toResult(count, response)
+                            : callFailed(count, "PutRecords on " + streamName, failure));
+                  });
     } catch (RuntimeException e) {
       exit();
       result.succeed(callFailed(count, "PutRecords on " + streamName, e));
@@ -224,19 +226,20 @@ public final class KinesisSink implements RecordSink {
       return Completion.failed(new IllegalStateException("the KinesisSink is closed"));
     }
     Completion<List<Shard>> result = Completion.create();
-    ShardListing.listAsync(streamName, listShardsPageSize, calls::listShards)
-        .whenComplete(
-            (shards, failure) -> {
-              if (failure != null) {
-                result.fail(unwrap(failure));
-                return;
-              }
-              try {
-                result.succeed(toShards(shards));
-              } catch (RuntimeException e) {
-                result.fail(e);
-              }
-            });
+    var unused =
+        ShardListing.listAsync(streamName, listShardsPageSize, calls::listShards)
+            .whenComplete(
+                (shards, failure) -> {
+                  if (failure != null) {
+                    result.fail(unwrap(failure));
+                    return;
+                  }
+                  try {
+                    result.succeed(toShards(shards));
+                  } catch (RuntimeException e) {
+                    result.fail(e);
+                  }
+                });
     result.whenComplete((value, failure) -> exit());
     return result;
   }
@@ -280,18 +283,19 @@ public final class KinesisSink implements RecordSink {
     } else {
       request.streamName(streamName);
     }
-    calls
-        .describeStreamSummary(request.build())
-        .whenComplete(
-            (response, failure) -> {
-              exit();
-              if (failure != null) {
-                result.fail(unwrap(failure));
-                return;
-              }
-              Integer kib = response.streamDescriptionSummary().maxRecordSizeInKiB();
-              result.succeed(kib == null ? DEFAULT_MAX_RECORD_BYTES : kib * 1024);
-            });
+    var unused =
+        calls
+            .describeStreamSummary(request.build())
+            .whenComplete(
+                (response, failure) -> {
+                  exit();
+                  if (failure != null) {
+                    result.fail(unwrap(failure));
+                    return;
+                  }
+                  Integer kib = response.streamDescriptionSummary().maxRecordSizeInKiB();
+                  result.succeed(kib == null ? DEFAULT_MAX_RECORD_BYTES : kib * 1024);
+                });
     return result;
   }
 

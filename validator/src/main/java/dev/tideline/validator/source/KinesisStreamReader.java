@@ -105,7 +105,7 @@ public final class KinesisStreamReader implements RecordSource {
     return getRecordsCalls;
   }
 
-  private final class ShardState {
+  private static final class ShardState {
     final Shard shard;
     final HashKeyRange range;
     String iterator;
