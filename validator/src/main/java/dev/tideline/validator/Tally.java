@@ -271,6 +271,7 @@ public final class Tally {
   }
 
   /** The completeness counters of an event-time hour and type; the last ones without a lookup. */
+  @SuppressWarnings("ReferenceEquality") // the same string object: a cheap hit; a miss looks up
   private long[] completeness(long eventHour, String type) {
     if (lastCompletenessKey == null
         || lastCompletenessKey.hour != eventHour
@@ -289,6 +290,7 @@ public final class Tally {
    * The row of a key, found without a map lookup when it is the last row used: events of one record
    * mostly share their hour, type, platform and app version (the same strings).
    */
+  @SuppressWarnings("ReferenceEquality") // the same string objects: a cheap hit; a miss looks up
   private static Row row(
       Map<RowKey, Counts> rows,
       Row last,
@@ -372,7 +374,7 @@ public final class Tally {
     maintain();
     ValidationReport.Settings settings =
         new ValidationReport.Settings(
-            clockSkewTolerance.getSeconds(), dedupWindow, !showPii, BUCKETS, CHECKPOINTS);
+            clockSkewTolerance.toSeconds(), dedupWindow, !showPii, BUCKETS, CHECKPOINTS);
     ValidationReport.Totals totals =
         new ValidationReport.Totals(
             records,
