@@ -74,6 +74,9 @@ final class LifecycleWatcher
   @Override
   public void onConfigurationChanged(Configuration newConfig) {}
 
+  // Deprecated on newer Android in favour of onTrimMemory, which we also handle; still called on
+  // the older versions this SDK supports (API 24 and up).
+  @SuppressWarnings("deprecation")
   @Override
   public void onLowMemory() {
     tideline.onTrimMemory(ComponentCallbacks2.TRIM_MEMORY_COMPLETE);

@@ -12,6 +12,7 @@ import dev.tideline.proto.v1.Envelope;
 import dev.tideline.sdk.LogReceipt;
 import dev.tideline.sdk.SpoolAccess;
 import dev.tideline.sdk.sink.InMemorySink;
+import dev.tideline.sdk.testkit.FaultInjectingSink;
 import dev.tideline.testing.kinesis.LocalKinesisServer;
 import dev.tideline.testing.kinesis.LocalKinesisStream;
 import dev.tideline.wire.Envelopes;
@@ -70,7 +71,7 @@ public class KinesisDeliveryTest {
           rule.initReady(
               rule.quiet()
                   .streamName(stream.name())
-                  .sink(InMemorySink.create().holdCalls())
+                  .sink(FaultInjectingSink.wrap(InMemorySink.create()).holdCalls())
                   .build());
       LogReceipt last = null;
       for (int i = 0; i < BEFORE_KILL; i++) {

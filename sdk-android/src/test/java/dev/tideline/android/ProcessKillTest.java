@@ -7,6 +7,7 @@ import dev.tideline.sdk.LogReceipt;
 import dev.tideline.sdk.SpoolAccess;
 import dev.tideline.sdk.Tracker;
 import dev.tideline.sdk.sink.InMemorySink;
+import dev.tideline.sdk.testkit.FaultInjectingSink;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +26,7 @@ public class ProcessKillTest {
 
   @Test
   public void eventsLoggedBeforeAKillArriveOnceAfterTheNextInit() throws Exception {
-    InMemorySink offline = InMemorySink.create().holdCalls();
+    FaultInjectingSink offline = FaultInjectingSink.wrap(InMemorySink.create()).holdCalls();
     Tideline first = rule.initReady(rule.quiet().sink(offline).installEvents(false).build());
     LogReceipt last = null;
     for (int i = 0; i < 50; i++) {

@@ -8,6 +8,7 @@ import dev.tideline.sdk.SpoolAccess;
 import dev.tideline.sdk.SpoolConfig;
 import dev.tideline.sdk.Tracker;
 import dev.tideline.sdk.sink.InMemorySink;
+import dev.tideline.sdk.testkit.FaultInjectingSink;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -89,7 +90,7 @@ public class StorageTest {
 
   @Test
   public void aCorruptSegmentIsSkippedAndCountedAtTheNextStart() throws Exception {
-    InMemorySink offline = InMemorySink.create().holdCalls();
+    FaultInjectingSink offline = FaultInjectingSink.wrap(InMemorySink.create()).holdCalls();
     Tideline first = rule.initReady(rule.quiet().sink(offline).installEvents(false).build());
     LogReceipt last = null;
     for (int i = 0; i < 20; i++) {

@@ -225,7 +225,7 @@ final class EnvelopeWriter {
               "the PII policy hashes or drops fields of "
                   + out.eventType
                   + ", and the tracker applies it to protobuf payloads only, not to "
-                  + entry.getFormat()
+                  + entry.getFormat().name()
                   + "; the event is refused rather than sent in clear text"
                   + " (log it as protobuf, or KEEP its classes)";
           return;

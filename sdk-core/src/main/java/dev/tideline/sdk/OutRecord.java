@@ -11,7 +11,6 @@ final class OutRecord {
   final String laneKey;
   final boolean aggregated;
   final long firstAcceptedNanos;
-  final long bufferedBytes;
 
   int attempts;
   long notBeforeNanos;
@@ -26,12 +25,9 @@ final class OutRecord {
     this.laneKey = laneKey;
     this.aggregated = aggregated;
     long first = Long.MAX_VALUE;
-    long bytes = 0;
     for (TrackedEvent event : events) {
       first = Math.min(first, event.acceptedNanos);
-      bytes += event.bufferedSize;
     }
     this.firstAcceptedNanos = first;
-    this.bufferedBytes = bytes;
   }
 }

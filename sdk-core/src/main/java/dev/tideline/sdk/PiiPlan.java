@@ -174,6 +174,9 @@ final class PiiPlan {
     return rewrite(payload, root, counts, 0);
   }
 
+  // skipField(int, CodedOutputStream) is deprecated in protobuf 4.x without a replacement that
+  // copies a field through unparsed, which is what this needs; it still works on both runtimes.
+  @SuppressWarnings("deprecation")
   private byte[] rewrite(byte[] payload, TypePlan plan, Counts counts, int depth)
       throws IOException {
     if (depth > RECURSION_LIMIT) {

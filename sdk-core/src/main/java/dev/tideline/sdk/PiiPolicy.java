@@ -135,7 +135,7 @@ public final class PiiPolicy {
         throw new IllegalArgumentException(
             "piiClass must be one of PII_IDENTIFIER, PII_CONTACT, PII_LOCATION, PII_FINANCIAL,"
                 + " PII_SENSITIVE, was "
-                + piiClass);
+                + piiClass.name());
       }
       if (action == Action.KEEP) {
         actions.remove(piiClass);

@@ -422,7 +422,7 @@ final class Spool implements Closeable {
     if (partitionKey.length > 0xFFFF || frame - 8 > MAX_FRAME_BODY) {
       throw new IllegalArgumentException("an event of " + frame + " bytes cannot be spooled");
     }
-    long extra = (active == null ? HEADER_BYTES : 0) + frame;
+    long extra = (active == null ? (long) HEADER_BYTES : 0L) + frame;
     if (bytes + writing + writeLength + extra > maxBytes) {
       return -1;
     }

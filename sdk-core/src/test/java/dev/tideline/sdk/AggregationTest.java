@@ -78,7 +78,7 @@ class AggregationTest {
       largest = Math.max(largest, record.record().billedSize());
     }
     assertThat(largest).isGreaterThan(MIB - 100_100); // records are filled, not just bounded
-    for (List<SinkRecord> request : harness.sink.requests()) {
+    for (List<SinkRecord> request : harness.faults.requests()) {
       long bytes = 0;
       for (SinkRecord record : request) {
         bytes += record.billedSize();
@@ -156,7 +156,7 @@ class AggregationTest {
       tracker.flush();
       harness.scheduler.runDue();
       assertThat(harness.sink.violations()).isEmpty();
-      assertThat(harness.sink.requests())
+      assertThat(harness.faults.requests())
           .as("request limit %d", requestLimit)
           .extracting(List::size)
           .containsExactlyElementsOf(requestLimit == 2 * MIB ? List.of(2) : List.of(1, 1));
@@ -172,7 +172,7 @@ class AggregationTest {
     }
     tracker.flush();
     harness.scheduler.runDue();
-    assertThat(harness.sink.requests()).extracting(List::size).containsExactly(500, 500, 200);
+    assertThat(harness.faults.requests()).extracting(List::size).containsExactly(500, 500, 200);
     assertThat(harness.sink.violations()).isEmpty();
   }
 
@@ -188,7 +188,7 @@ class AggregationTest {
     tracker.flush();
     harness.scheduler.runDue();
     assertThat(harness.sink.storedRecords()).hasSize(12);
-    for (List<SinkRecord> request : harness.sink.requests()) {
+    for (List<SinkRecord> request : harness.faults.requests()) {
       long bytes = 0;
       for (SinkRecord record : request) {
         bytes += record.billedSize();
@@ -200,7 +200,8 @@ class AggregationTest {
 
   @Test
   void sendsUnaggregatedRecordsWhileTheShardMapIsUnknown() {
-    Harness harness = new Harness(InMemorySink.create().setListShardsFails(true));
+    Harness harness = new Harness();
+    harness.faults.setListShardsFails(true);
     Tracker tracker = harness.start(harness.builder());
     tracker.log(Harness.payment(1));
     tracker.log(Harness.payment(2));
@@ -210,7 +211,7 @@ class AggregationTest {
         .hasSize(2)
         .allSatisfy(r -> assertThat(KplRecords.isAggregated(r.record().data())).isFalse());
 
-    harness.sink.setListShardsFails(false);
+    harness.faults.setListShardsFails(false);
     harness.scheduler.advance(5, TimeUnit.SECONDS);
     harness.sink.clear();
     tracker.log(Harness.payment(3));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tideline.proto.kpl.AggregatedRecord;
 import dev.tideline.proto.v1.Envelope;
+import dev.tideline.sdk.testkit.ManualClock;
 import dev.tideline.wire.KplRecords;
 import java.util.ArrayList;
 import java.util.List;

@@ -88,7 +88,7 @@ class AuditTest {
                 .maxBufferBytes(1024 * 1024)
                 .bufferPolicy(BufferPolicy.BLOCK)
                 .blockTimeout(0, TimeUnit.SECONDS));
-    harness.sink.holdCalls();
+    harness.faults.holdCalls();
     int accepted = 0;
     while (tracker.log(Harness.paymentOfSize(accepted, 100_000)) == LogOutcome.ACCEPTED) {
       accepted++;
@@ -102,9 +102,9 @@ class AuditTest {
 
     harness.scheduler.advance(61, TimeUnit.SECONDS); // the period ends: the audit is logged
     assertThat(harness.listener.rejections).hasSize(2); // the payments', not the audit's
-    harness.sink.releaseCalls();
+    harness.faults.releaseCalls();
     harness.scheduler.advance(1, TimeUnit.SECONDS);
-    harness.sink.releaseCalls();
+    harness.faults.releaseCalls();
     harness.scheduler.advance(1, TimeUnit.SECONDS);
     List<ProducerAudit> audits = audits();
     assertThat(audits).hasSize(1);

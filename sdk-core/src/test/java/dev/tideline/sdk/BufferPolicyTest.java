@@ -69,7 +69,7 @@ class BufferPolicyTest {
                 .maxBufferBytes(MIB)
                 .bufferPolicy(BufferPolicy.BLOCK)
                 .blockTimeout(1, TimeUnit.SECONDS));
-    harness.sink.holdCalls();
+    harness.faults.holdCalls();
     for (int i = 0; i < 10; i++) {
       assertThat(tracker.log(Harness.paymentOfSize(i, 100_000))).isEqualTo(LogOutcome.ACCEPTED);
     }

@@ -8,12 +8,18 @@ import dev.tideline.proto.v1.CatalogEntry;
 import dev.tideline.proto.v1.SchemaFormat;
 import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.sdk.sink.InMemorySink;
+import dev.tideline.sdk.testkit.FaultInjectingSink;
+import dev.tideline.sdk.testkit.ManualClock;
+import dev.tideline.sdk.testkit.ManualScheduler;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A tracker on a manual clock and scheduler, writing to an in-memory sink, for tests. */
+/**
+ * A tracker on a manual clock and scheduler, writing through a fault-injecting sink to an in-memory
+ * sink, for tests.
+ */
 final class Harness {
   static final long PAYMENT_SCHEMA_ID = 0x1111_2222_3333_4444L;
   static final long CLICK_SCHEMA_ID = 0x5555_6666_7777_8888L;
@@ -30,11 +36,18 @@ final class Harness {
 
   final ManualClock clock = new ManualClock();
   final ManualScheduler scheduler = new ManualScheduler(clock);
+
+  /** What reached "Kinesis". */
   final InMemorySink sink;
+
+  /** The tracker's sink: faults and held calls in front of {@link #sink}; every call it made. */
+  final FaultInjectingSink faults;
+
   final RecordingListener listener = new RecordingListener();
 
   Harness(InMemorySink sink) {
     this.sink = sink;
+    this.faults = FaultInjectingSink.wrap(sink);
   }
 
   Harness() {
@@ -56,7 +69,7 @@ final class Harness {
   TrackerBuilder builder() {
     return Tracker.builder()
         .streamName("events")
-        .sink(sink)
+        .sink(faults)
         .registry(REGISTRY)
         .clock(clock)
         .scheduler(scheduler)

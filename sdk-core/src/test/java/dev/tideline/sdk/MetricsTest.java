@@ -38,13 +38,13 @@ class MetricsTest {
 
   @Test
   void reportsTheAgeOfTheOldestUndeliveredEventAndItsLatencyOnceDelivered() {
-    harness.sink.holdCalls();
+    harness.faults.holdCalls();
     Tracker tracker = harness.start(harness.builder());
     tracker.log(Harness.payment(1));
     harness.scheduler.advance(3, TimeUnit.SECONDS);
     assertThat(tracker.metrics().oldestEventAgeMicros()).isEqualTo(3_000_000);
     assertThat(tracker.metrics().bufferedEvents()).isEqualTo(1);
-    harness.sink.releaseCalls();
+    harness.faults.releaseCalls();
     harness.scheduler.runDue();
     TrackerMetrics.LatencySnapshot latency = tracker.metrics().latency();
     assertThat(latency.count()).isEqualTo(1);
@@ -54,7 +54,7 @@ class MetricsTest {
 
   @Test
   void dropOldestRefusesTheNewEventWhenEveryBufferedByteIsInFlight() {
-    harness.sink.holdCalls();
+    harness.faults.holdCalls();
     Tracker tracker =
         harness.start(
             harness
@@ -67,7 +67,7 @@ class MetricsTest {
     }
     tracker.flush();
     harness.scheduler.runDue(); // everything is now in one held call
-    assertThat(harness.sink.heldCalls()).isEqualTo(1);
+    assertThat(harness.faults.heldCalls()).isEqualTo(1);
     assertThat(tracker.log(Harness.paymentOfSize(10, 100_000))).isEqualTo(LogOutcome.BUFFER_FULL);
     assertThat(tracker.metrics().dropped()).isEmpty();
   }

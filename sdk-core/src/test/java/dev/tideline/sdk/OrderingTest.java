@@ -13,7 +13,7 @@ class OrderingTest {
   @Test
   void strictOrderingKeepsOneCallInFlightPerShard() {
     Harness harness = new Harness(InMemorySink.withShards(2));
-    harness.sink.holdCalls();
+    harness.faults.holdCalls();
     Tracker tracker =
         harness.start(
             harness
@@ -26,17 +26,17 @@ class OrderingTest {
     }
     tracker.flush();
     harness.scheduler.runDue();
-    assertThat(harness.sink.heldCalls()).isEqualTo(1);
-    assertThat(harness.sink.requests().get(0)).hasSize(1);
+    assertThat(harness.faults.heldCalls()).isEqualTo(1);
+    assertThat(harness.faults.requests().get(0)).hasSize(1);
 
     for (int call = 2; call <= 5; call++) {
-      harness.sink.releaseCalls();
-      harness.sink.holdCalls();
+      harness.faults.releaseCalls();
+      harness.faults.holdCalls();
       harness.scheduler.runDue();
-      assertThat(harness.sink.heldCalls()).isEqualTo(1);
-      assertThat(harness.sink.requests()).hasSize(call);
+      assertThat(harness.faults.heldCalls()).isEqualTo(1);
+      assertThat(harness.faults.requests()).hasSize(call);
     }
-    harness.sink.releaseCalls();
+    harness.faults.releaseCalls();
     harness.scheduler.runDue();
     assertThat(harness.sink.storedEnvelopes())
         .extracting(Envelope::getSequence)
@@ -46,7 +46,7 @@ class OrderingTest {
   @Test
   void strictOrderingResendsAFailedRecordBeforeAnythingLaterOfItsShard() {
     Harness harness = new Harness();
-    harness.sink.setEntryFault((call, record) -> call == 1 ? ErrorCodes.INTERNAL_FAILURE : null);
+    harness.faults.setEntryFault((call, record) -> call == 1 ? ErrorCodes.INTERNAL_FAILURE : null);
     Tracker tracker =
         harness.start(
             harness
@@ -71,7 +71,7 @@ class OrderingTest {
   @Test
   void bestEffortKeepsSeveralCallsInFlight() {
     Harness harness = new Harness();
-    harness.sink.holdCalls();
+    harness.faults.holdCalls();
     Tracker tracker =
         harness.start(
             harness.builder().aggregation(false).maxInFlightRequests(3).maxRequestEntries(2));
@@ -80,10 +80,10 @@ class OrderingTest {
     }
     tracker.flush();
     harness.scheduler.runDue();
-    assertThat(harness.sink.heldCalls()).isEqualTo(3);
-    List<?> first = harness.sink.requests().get(0);
+    assertThat(harness.faults.heldCalls()).isEqualTo(3);
+    List<?> first = harness.faults.requests().get(0);
     assertThat(first).hasSize(2);
-    harness.sink.releaseCalls();
+    harness.faults.releaseCalls();
     harness.scheduler.runDue();
     assertThat(harness.sink.storedRecords()).hasSize(10);
   }

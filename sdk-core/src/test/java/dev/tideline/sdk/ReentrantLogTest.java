@@ -16,7 +16,7 @@ class ReentrantLogTest {
     Harness harness = new Harness();
     List<LogOutcome> fromListener = new ArrayList<>();
     Tracker[] holder = new Tracker[1];
-    harness.sink.holdCalls();
+    harness.faults.holdCalls();
     holder[0] =
         harness.start(
             harness
@@ -42,12 +42,12 @@ class ReentrantLogTest {
     tracker.log(Harness.paymentOfSize(2, 500_000));
     tracker.flush();
     harness.scheduler.runDue();
-    assertThat(harness.sink.heldCalls()).isEqualTo(2);
+    assertThat(harness.faults.heldCalls()).isEqualTo(2);
 
     assertTimeoutPreemptively(
         Duration.ofSeconds(30),
         () -> {
-          harness.sink.releaseCalls();
+          harness.faults.releaseCalls();
           harness.scheduler.runDue();
         });
     // The second event still held 500 KB of the 1 MiB buffer: no room, and no waiting.

@@ -29,7 +29,7 @@ class RetryTest {
 
   @Test
   void retriesOnlyTheFailedEntriesOfAPartialFailure() {
-    harness.sink.setEntryFault(
+    harness.faults.setEntryFault(
         (call, record) ->
             call == 1 && sequence(record) % 2 == 0 ? ErrorCodes.INTERNAL_FAILURE : null);
     Tracker tracker = unaggregated();
@@ -38,10 +38,10 @@ class RetryTest {
     }
     tracker.flush();
     harness.scheduler.runDue();
-    assertThat(harness.sink.requests()).hasSize(1);
+    assertThat(harness.faults.requests()).hasSize(1);
     harness.scheduler.advance(200, TimeUnit.MILLISECONDS);
 
-    List<List<SinkRecord>> requests = harness.sink.requests();
+    List<List<SinkRecord>> requests = harness.faults.requests();
     assertThat(requests).hasSize(2);
     assertThat(requests.get(1))
         .extracting(RetryTest::sequence)
@@ -55,28 +55,28 @@ class RetryTest {
 
   @Test
   void throttlingRestsTheShardForAtLeastHalfTheBackoff() {
-    harness.sink.setEntryFault((call, record) -> call == 1 ? ErrorCodes.THROTTLED : null);
+    harness.faults.setEntryFault((call, record) -> call == 1 ? ErrorCodes.THROTTLED : null);
     Tracker tracker = unaggregated();
     tracker.log(Harness.payment(1));
     tracker.flush();
     harness.scheduler.runDue();
     harness.scheduler.advance(49, TimeUnit.MILLISECONDS);
-    assertThat(harness.sink.requests()).hasSize(1);
+    assertThat(harness.faults.requests()).hasSize(1);
     harness.scheduler.advance(51, TimeUnit.MILLISECONDS);
-    assertThat(harness.sink.requests()).hasSize(2);
+    assertThat(harness.faults.requests()).hasSize(2);
     assertThat(tracker.metrics().throttlesByShard()).containsEntry("shardId-000000000000", 1L);
     assertThat(tracker.metrics().eventsSent()).isEqualTo(1);
   }
 
   @Test
   void retriesAWholeCallThatFailedInTransport() {
-    harness.sink.failNextCalls(2, ErrorCodes.TRANSPORT_ERROR);
+    harness.faults.failNextCalls(2, ErrorCodes.TRANSPORT_ERROR);
     Tracker tracker = unaggregated();
     tracker.log(Harness.payment(1));
     tracker.flush();
     harness.scheduler.runDue();
     harness.scheduler.advance(1, TimeUnit.SECONDS);
-    assertThat(harness.sink.requests()).hasSize(3);
+    assertThat(harness.faults.requests()).hasSize(3);
     assertThat(tracker.metrics().retriesByErrorCode())
         .containsEntry(ErrorCodes.TRANSPORT_ERROR, 2L);
     assertThat(tracker.metrics().eventsSent()).isEqualTo(1);
@@ -84,7 +84,7 @@ class RetryTest {
 
   @Test
   void deadLettersTheOriginalEventsWhenTheTimeToLiveRunsOut() throws Exception {
-    harness.sink.setEntryFault((call, record) -> ErrorCodes.INTERNAL_FAILURE);
+    harness.faults.setEntryFault((call, record) -> ErrorCodes.INTERNAL_FAILURE);
     Tracker tracker =
         harness.start(
             harness.builder().aggregation(false).recordTtl(2, TimeUnit.SECONDS).maxAttempts(1000));
@@ -106,25 +106,25 @@ class RetryTest {
 
   @Test
   void deadLettersWhenTheAttemptBudgetIsSpent() {
-    harness.sink.setEntryFault((call, record) -> ErrorCodes.INTERNAL_FAILURE);
+    harness.faults.setEntryFault((call, record) -> ErrorCodes.INTERNAL_FAILURE);
     Tracker tracker = harness.start(harness.builder().aggregation(false).maxAttempts(3));
     tracker.log(Harness.payment(1));
     tracker.flush();
     harness.scheduler.runDue();
     harness.scheduler.advance(10, TimeUnit.SECONDS);
-    assertThat(harness.sink.requests()).hasSize(3);
+    assertThat(harness.faults.requests()).hasSize(3);
     assertThat(harness.listener.deadLetterCauses)
         .containsExactly("ATTEMPTS_EXHAUSTED InternalFailure");
   }
 
   @Test
   void deadLettersAtOnceWhenKinesisRefusesForGood() {
-    harness.sink.setEntryFault((call, record) -> ErrorCodes.ACCESS_DENIED);
+    harness.faults.setEntryFault((call, record) -> ErrorCodes.ACCESS_DENIED);
     Tracker tracker = unaggregated();
     tracker.log(Harness.payment(1));
     tracker.flush();
     harness.scheduler.runDue();
-    assertThat(harness.sink.requests()).hasSize(1);
+    assertThat(harness.faults.requests()).hasSize(1);
     assertThat(harness.listener.deadLetterCauses).containsExactly("REFUSED AccessDeniedException");
   }
 
@@ -137,11 +137,11 @@ class RetryTest {
     tracker.flush();
     harness.scheduler.runDue();
     assertThat(harness.sink.storedRecords()).hasSize(1000);
-    int callsBefore = harness.sink.requests().size();
+    int callsBefore = harness.faults.requests().size();
     harness.scheduler.advance(250, TimeUnit.MILLISECONDS);
     assertThat(harness.sink.storedRecords().size()).isBetween(1200, 1250);
     // Refilled tokens go out in batches, not one record per call.
-    assertThat(harness.sink.requests().size() - callsBefore).isLessThanOrEqualTo(6);
+    assertThat(harness.faults.requests().size() - callsBefore).isLessThanOrEqualTo(6);
     harness.scheduler.advance(300, TimeUnit.MILLISECONDS);
     assertThat(harness.sink.storedRecords()).hasSize(1500);
   }

@@ -15,7 +15,7 @@ class SendDelayTest {
     harness.scheduler.advance(300, TimeUnit.MILLISECONDS);
     tracker.log(Harness.payment(2));
     harness.scheduler.advance(199, TimeUnit.MILLISECONDS);
-    assertThat(harness.sink.requests()).isEmpty();
+    assertThat(harness.faults.requests()).isEmpty();
     harness.scheduler.advance(1, TimeUnit.MILLISECONDS); // the first event's linger time is up
 
     assertThat(harness.sink.storedRecords()).hasSize(1);

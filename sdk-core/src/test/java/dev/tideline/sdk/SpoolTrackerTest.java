@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.sdk.sink.InMemorySink;
+import dev.tideline.sdk.sink.RecordSink;
+import dev.tideline.sdk.testkit.FaultInjectingSink;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -47,7 +49,7 @@ class SpoolTrackerTest {
     return SpoolConfig.builder(directory).files(faults);
   }
 
-  private Tracker start(InMemorySink sink, SpoolConfig spool) {
+  private Tracker start(RecordSink sink, SpoolConfig spool) {
     Tracker tracker =
         Tracker.builder()
             .streamName("events")
@@ -140,7 +142,9 @@ class SpoolTrackerTest {
 
   @Test
   void closeWritesWhatWaitsInMemoryBeforeItReturns() {
-    InMemorySink down = InMemorySink.create().failNextCalls(Integer.MAX_VALUE, "InternalFailure");
+    FaultInjectingSink down =
+        FaultInjectingSink.wrap(InMemorySink.create())
+            .failNextCalls(Integer.MAX_VALUE, "InternalFailure");
     Tracker first = start(down, spool().commitInterval(1, TimeUnit.HOURS).build());
     for (int i = 1; i <= 10; i++) {
       first.log(Harness.payment(i)); // plain log(): waits for the next group commit, an hour away
@@ -156,7 +160,9 @@ class SpoolTrackerTest {
 
   @Test
   void eventsUndeliveredAtCloseAreSentByTheNextTrackerWithTheirSequences() {
-    InMemorySink down = InMemorySink.create().failNextCalls(Integer.MAX_VALUE, "InternalFailure");
+    FaultInjectingSink down =
+        FaultInjectingSink.wrap(InMemorySink.create())
+            .failNextCalls(Integer.MAX_VALUE, "InternalFailure");
     Tracker first = start(down, spool().build());
     byte[] producer = first.producerId();
     List<LogReceipt> receipts = new ArrayList<>();
@@ -378,7 +384,9 @@ class SpoolTrackerTest {
 
   @Test
   void theSpoolStaysWithinItsBoundAndRefusesWhatDoesNotFit() {
-    InMemorySink down = InMemorySink.create().failNextCalls(Integer.MAX_VALUE, "InternalFailure");
+    FaultInjectingSink down =
+        FaultInjectingSink.wrap(InMemorySink.create())
+            .failNextCalls(Integer.MAX_VALUE, "InternalFailure");
     long bound = 2 * SpoolConfig.MIN_SEGMENT_BYTES;
     Tracker tracker =
         start(down, spool().maxBytes(bound).segmentBytes(SpoolConfig.MIN_SEGMENT_BYTES).build());
@@ -402,7 +410,9 @@ class SpoolTrackerTest {
 
   @Test
   void underDropOldestAFullSpoolDropsItsOldestUnsentSegmentAndReportsEveryEventInIt() {
-    InMemorySink down = InMemorySink.create().failNextCalls(Integer.MAX_VALUE, "InternalFailure");
+    FaultInjectingSink down =
+        FaultInjectingSink.wrap(InMemorySink.create())
+            .failNextCalls(Integer.MAX_VALUE, "InternalFailure");
     long segment = 256 * 1024;
     long bound = 16 * segment; // 4 MiB: the worker holds at most 1 MiB (one record) of it
     Tracker tracker =
@@ -452,7 +462,9 @@ class SpoolTrackerTest {
 
   /** Logs events that cannot be delivered, closes (they stay on disk), returns how many. */
   private int spoolUndelivered(int count) {
-    InMemorySink down = InMemorySink.create().failNextCalls(Integer.MAX_VALUE, "InternalFailure");
+    FaultInjectingSink down =
+        FaultInjectingSink.wrap(InMemorySink.create())
+            .failNextCalls(Integer.MAX_VALUE, "InternalFailure");
     Tracker first = start(down, spool().build());
     for (int i = 1; i <= count; i++) {
       first.logDurably(Harness.payment(i)).written().await(5, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package dev.tideline.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tideline.sdk.testkit.ManualClock;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +10,7 @@ class SteadyClockTest {
   @Test
   void aStepBackOfTheWrappedClockCountsAsNoTimePassing() {
     ManualClock manual = new ManualClock();
-    manual.setNanos(TimeUnit.HOURS.toNanos(2));
+    manual.setNanoTime(TimeUnit.HOURS.toNanos(2));
     Clock steady = SteadyClock.of(manual);
     long before = steady.nanoTime();
 

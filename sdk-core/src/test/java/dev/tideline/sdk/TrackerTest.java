@@ -11,6 +11,7 @@ import dev.tideline.proto.v1.Envelope;
 import dev.tideline.proto.v1.Platform;
 import dev.tideline.proto.v1.SchemaFormat;
 import dev.tideline.schema.SchemaRegistry;
+import dev.tideline.sdk.testkit.ManualClock;
 import dev.tideline.wire.Envelopes;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -77,9 +78,9 @@ class TrackerTest {
     Tracker tracker = harness.start(harness.builder().lingerTime(500, TimeUnit.MILLISECONDS));
     tracker.log(Harness.payment(1));
     harness.scheduler.advance(499, TimeUnit.MILLISECONDS);
-    assertThat(harness.sink.requests()).isEmpty();
+    assertThat(harness.faults.requests()).isEmpty();
     harness.scheduler.advance(1, TimeUnit.MILLISECONDS);
-    assertThat(harness.sink.requests()).hasSize(1);
+    assertThat(harness.faults.requests()).hasSize(1);
     assertThat(tracker.metrics().latency().maxMicros()).isEqualTo(500_000);
   }
 
@@ -151,7 +152,7 @@ class TrackerTest {
 
   @Test
   void closeDropsWhatIsUndeliveredWhenTheTimeoutPasses() {
-    harness.sink.holdCalls();
+    harness.faults.holdCalls();
     Tracker tracker = harness.start(harness.builder());
     tracker.log(Harness.payment(1));
     Completion<Void> closed = tracker.close(2, TimeUnit.SECONDS);
@@ -165,14 +166,14 @@ class TrackerTest {
 
   @Test
   void flushCompletesOnlyWhenEverythingBeforeItWasAcknowledged() {
-    harness.sink.holdCalls();
+    harness.faults.holdCalls();
     Tracker tracker = harness.start(harness.builder());
     tracker.log(Harness.payment(1));
     Completion<Void> flushed = tracker.flush();
     harness.scheduler.runDue();
-    assertThat(harness.sink.heldCalls()).isEqualTo(1);
+    assertThat(harness.faults.heldCalls()).isEqualTo(1);
     assertThat(flushed.isDone()).isFalse();
-    harness.sink.releaseCalls();
+    harness.faults.releaseCalls();
     harness.scheduler.runDue();
     assertThat(flushed.isSuccess()).isTrue();
   }

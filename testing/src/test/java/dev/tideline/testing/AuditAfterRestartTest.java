@@ -7,6 +7,7 @@ import dev.tideline.sdk.LogReceipt;
 import dev.tideline.sdk.SpoolConfig;
 import dev.tideline.sdk.Tracker;
 import dev.tideline.sdk.sink.InMemorySink;
+import dev.tideline.sdk.testkit.FaultInjectingSink;
 import dev.tideline.validator.Tally;
 import dev.tideline.validator.ValidationReport;
 import dev.tideline.validator.Validator;
@@ -25,7 +26,9 @@ class AuditAfterRestartTest {
 
   @Test
   void eventsSentFromTheSpoolAfterARestartAreNotCountedLost() {
-    InMemorySink down = InMemorySink.create().failNextCalls(Integer.MAX_VALUE, "InternalFailure");
+    FaultInjectingSink down =
+        FaultInjectingSink.wrap(InMemorySink.create())
+            .failNextCalls(Integer.MAX_VALUE, "InternalFailure");
     Tracker first =
         Tracker.builder()
             .streamName("events")

@@ -1,9 +1,13 @@
 package dev.tideline.validator;
 
-/** How personal data is hidden in reports and quarantine files. */
-public final class Masking {
+/**
+ * What replaces a personal value in reports and quarantine files ({@code ***}, as
+ * docs/formats/validation-report.md says). Package-private: the string is part of the report
+ * format, not of the API.
+ */
+final class Masking {
   /** What replaces a personal value. */
-  public static final String MASK = "***";
+  static final String MASK = "***";
 
   private Masking() {}
 }

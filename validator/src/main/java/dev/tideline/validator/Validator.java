@@ -394,7 +394,7 @@ public final class Validator {
               "format "
                   + formatName(envelope.format)
                   + " does not match the schema's "
-                  + entry.getFormat()));
+                  + entry.getFormat().name()));
       return false;
     }
     if (schema.error() != null) {
@@ -538,7 +538,7 @@ public final class Validator {
           throw new IllegalArgumentException(
               "forbidClearPii takes PII_IDENTIFIER, PII_CONTACT, PII_LOCATION, PII_FINANCIAL or"
                   + " PII_SENSITIVE, was "
-                  + piiClass);
+                  + piiClass.name());
         }
       }
       forbiddenInClear.clear();

@@ -68,7 +68,7 @@ public final class Violation {
         expected,
         null,
         true,
-        path + ": " + piiClass + " value arrived in clear text; expected " + expected);
+        path + ": " + piiClass.name() + " value arrived in clear text; expected " + expected);
   }
 
   /** The kind of problem. */

@@ -40,7 +40,6 @@ final class WireCheck {
 
   /** How one message type is read: its fields by number, and which of them rules look at. */
   private static final class Plan {
-    final Descriptor type;
     final Map<Integer, FieldPlan> byNumber = new HashMap<>();
     FieldPlan[] dense;
     boolean hasRealOneofs;
@@ -49,7 +48,6 @@ final class WireCheck {
     final int fieldCount;
 
     Plan(Descriptor type) {
-      this.type = type;
       this.fieldCount = type.getFields().size();
     }
 

@@ -437,30 +437,31 @@ public final class ComparisonProducer implements Callable<Integer> {
 
     private void put(List<PutRecordsRequestEntry> entries) throws InterruptedException {
       inFlight.acquire();
-      client
-          .putRecords(b -> b.streamName(stream).records(entries))
-          .whenComplete(
-              (response, error) -> {
-                if (error != null) {
-                  failed.add(entries.size());
-                  firstFailure.compareAndSet(null, error.toString());
-                } else {
-                  int failedCount =
-                      response.failedRecordCount() == null ? 0 : response.failedRecordCount();
-                  failed.add(failedCount);
-                  acknowledged.add(entries.size() - failedCount);
-                  if (failedCount > 0) {
-                    response.records().stream()
-                        .filter(r -> r.errorCode() != null)
-                        .findFirst()
-                        .ifPresent(
-                            r ->
-                                firstFailure.compareAndSet(
-                                    null, r.errorCode() + ": " + r.errorMessage()));
-                  }
-                }
-                inFlight.release();
-              });
+      var unused =
+          client
+              .putRecords(b -> b.streamName(stream).records(entries))
+              .whenComplete(
+                  (response, error) -> {
+                    if (error != null) {
+                      failed.add(entries.size());
+                      firstFailure.compareAndSet(null, error.toString());
+                    } else {
+                      int failedCount =
+                          response.failedRecordCount() == null ? 0 : response.failedRecordCount();
+                      failed.add(failedCount);
+                      acknowledged.add(entries.size() - failedCount);
+                      if (failedCount > 0) {
+                        response.records().stream()
+                            .filter(r -> r.errorCode() != null)
+                            .findFirst()
+                            .ifPresent(
+                                r ->
+                                    firstFailure.compareAndSet(
+                                        null, r.errorCode() + ": " + r.errorMessage()));
+                      }
+                    }
+                    inFlight.release();
+                  });
     }
 
     @Override

@@ -101,6 +101,7 @@ final class LoopbackTls implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        probe.shutdownOutput(); // connected: the terminator listens
         return port;
       } catch (IOException notYet) {
         if (!socat.isAlive() || System.nanoTime() > deadline) {

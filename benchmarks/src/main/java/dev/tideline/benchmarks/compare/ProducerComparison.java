@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -400,7 +401,7 @@ public final class ProducerComparison implements Callable<Integer> {
         String.format(
             Locale.ROOT,
             "Date %s, load average at the end %s, %d cores.%n",
-            LocalDate.now(),
+            LocalDate.now(ZoneId.systemDefault()),
             loadAverage(),
             Runtime.getRuntime().availableProcessors()));
     return out.toString();

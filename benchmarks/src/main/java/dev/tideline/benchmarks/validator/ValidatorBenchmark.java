@@ -181,7 +181,7 @@ public class ValidatorBenchmark {
         return found;
       }
     }
-    throw new IllegalStateException("no ScreenView in " + last);
+    throw new IllegalStateException("no ScreenView in " + last.getName());
   }
 
   private ValidationReport fullPathReport() {

@@ -61,6 +61,8 @@ final class AvroEntries {
         .build();
   }
 
+  // The PII class is named in the Avro schema's "pii" property, so it is read by name.
+  @SuppressWarnings("LiteEnumValueOf")
   private static void flatten(Schema record, String prefix, List<FieldSpec> out, Set<String> path) {
     path.add(record.getFullName());
     for (Schema.Field field : record.getFields()) {

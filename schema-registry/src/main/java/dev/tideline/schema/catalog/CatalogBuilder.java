@@ -24,6 +24,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -136,7 +137,7 @@ public final class CatalogBuilder {
     for (File file : files) {
       Runtimes.requireAvro("The Avro schema " + file);
       try {
-        addAvroSchema(new String(read(file), "UTF-8"));
+        addAvroSchema(new String(read(file), StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
       }

@@ -28,6 +28,9 @@ final class CustomOptions {
   private CustomOptions() {}
 
   /** A serialized message without every occurrence of one field. */
+  // skipField(int, CodedOutputStream) is deprecated in protobuf 4.x without a replacement that
+  // copies a field through unparsed, which is what this needs; it still works on both runtimes.
+  @SuppressWarnings("deprecation")
   static ByteString without(ByteString message, int fieldNumber) {
     ByteString.Output out = ByteString.newOutput(message.size());
     try {

@@ -146,6 +146,7 @@ final class SigV4Signer {
   }
 
   /** The request's time as SigV4 writes it: {@code yyyyMMdd'T'HHmmss'Z'} in UTC. */
+  @SuppressWarnings("JavaUtilDate") // java.time needs API 26; this SDK runs from API 24
   static String amzDate(long epochMillis) {
     // SimpleDateFormat, not java.time (API 26); not thread-safe, so one per call.
     SimpleDateFormat format = new SimpleDateFormat("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);

@@ -1,6 +1,7 @@
 package dev.tideline.sdk.sink;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of one entry of a PutRecords call: the shard and sequence number it was stored under,
@@ -9,13 +10,16 @@ import java.util.Objects;
  * <p>Immutable.
  */
 public final class EntryResult {
-  private final String shardId;
-  private final String sequenceNumber;
-  private final String errorCode;
-  private final String errorMessage;
+  private final @Nullable String shardId;
+  private final @Nullable String sequenceNumber;
+  private final @Nullable String errorCode;
+  private final @Nullable String errorMessage;
 
   private EntryResult(
-      String shardId, String sequenceNumber, String errorCode, String errorMessage) {
+      @Nullable String shardId,
+      @Nullable String sequenceNumber,
+      @Nullable String errorCode,
+      @Nullable String errorMessage) {
     this.shardId = shardId;
     this.sequenceNumber = sequenceNumber;
     this.errorCode = errorCode;
@@ -43,7 +47,7 @@ public final class EntryResult {
    * @param errorMessage a readable message; null becomes ""
    * @throws NullPointerException if errorCode is null
    */
-  public static EntryResult failure(String errorCode, String errorMessage) {
+  public static EntryResult failure(String errorCode, @Nullable String errorMessage) {
     return new EntryResult(
         null,
         null,
@@ -57,22 +61,22 @@ public final class EntryResult {
   }
 
   /** The shard the entry was stored in; null for a failure. */
-  public String shardId() {
+  public @Nullable String shardId() {
     return shardId;
   }
 
   /** The sequence number Kinesis assigned; null for a failure. */
-  public String sequenceNumber() {
+  public @Nullable String sequenceNumber() {
     return sequenceNumber;
   }
 
   /** The error code; null for a success. */
-  public String errorCode() {
+  public @Nullable String errorCode() {
     return errorCode;
   }
 
   /** The error message; null for a success. */
-  public String errorMessage() {
+  public @Nullable String errorMessage() {
     return errorMessage;
   }
 

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.zip.CRC32;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link RecordSink} that appends records to a file, for local development and the validator's
@@ -29,7 +30,7 @@ import java.util.zip.CRC32;
  */
 public final class FileSink implements RecordSink {
   /** The first 4 bytes of a file: "TLRF" (Tideline record file). */
-  public static final byte[] MAGIC = {'T', 'L', 'R', 'F'};
+  private static final byte[] MAGIC = {'T', 'L', 'R', 'F'};
 
   /** The format version this class writes and reads. */
   public static final int VERSION = 1;
@@ -333,7 +334,7 @@ public final class FileSink implements RecordSink {
 
   /** Why there is no valid record at an offset, and whether a write cut short explains it. */
   private static final class Problem {
-    String why;
+    String why = "";
     boolean couldBeTorn;
   }
 
@@ -351,7 +352,8 @@ public final class FileSink implements RecordSink {
    * Checks the record at {@code offset}, adding it to {@code records} if that is not null. Returns
    * the offset after it, or -1 with the reason in {@code problem} (if not null).
    */
-  private static int record(byte[] bytes, int offset, List<FileRecord> records, Problem problem) {
+  private static int record(
+      byte[] bytes, int offset, @Nullable List<FileRecord> records, @Nullable Problem problem) {
     int remaining = bytes.length - offset;
     String why;
     boolean torn = false;
@@ -385,8 +387,8 @@ public final class FileSink implements RecordSink {
   }
 
   /** Checks one body and adds its record; returns null, or what is wrong with it. */
-  private static String body(
-      byte[] bytes, int start, int length, int crc, List<FileRecord> records) {
+  private static @Nullable String body(
+      byte[] bytes, int start, int length, int crc, @Nullable List<FileRecord> records) {
     CRC32 check = new CRC32();
     check.update(bytes, start, length);
     if ((int) check.getValue() != crc) {

@@ -6,28 +6,19 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A {@link RecordSink} that keeps what it receives in memory and answers like Kinesis: it routes
  * each record to a shard by explicit hash key or MD5 of the partition key, gives sequence numbers,
  * and refuses requests over Kinesis's limits the way Kinesis does (the whole call fails with {@link
- * ErrorCodes#VALIDATION}), recording each violation. For tests: faults can be injected per entry or
- * per call, calls can be held and released, and shards can be changed to simulate resharding.
+ * ErrorCodes#VALIDATION}), recording each violation. For tests and local development: shards can be
+ * changed to simulate resharding. Faults and held calls come from the test kit's {@code
+ * FaultInjectingSink} in front of it (the {@code tideline-sdk-core} test jar, re-exported by {@code
+ * tideline-testing}).
  *
- * <p>Thread-safe. Completes calls inline unless {@linkplain #holdCalls() held}.
+ * <p>Thread-safe. Completes calls inline.
  */
 public final class InMemorySink implements RecordSink {
-  /** Decides the fate of one entry: null to store it, or an error code to fail it with. */
-  public interface EntryFault {
-    /**
-     * @param call the call's number, from 1
-     * @param record the entry
-     * @return null to store the entry, or the error code to fail it with
-     */
-    String errorFor(int call, SinkRecord record);
-  }
-
   /** A record the sink stored. */
   public static final class StoredRecord {
     private final SinkRecord record;
@@ -62,14 +53,8 @@ public final class InMemorySink implements RecordSink {
   private final List<List<SinkRecord>> requests = new ArrayList<>();
   private final List<StoredRecord> stored = new ArrayList<>();
   private final List<String> violations = new ArrayList<>();
-  private final List<Runnable> held = new ArrayList<>();
-  private boolean holding;
-  private EntryFault entryFault;
-  private String callFault;
-  private int callFaultsLeft;
   private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
   private int maxRequestBytes = 10 * 1024 * 1024;
-  private boolean listShardsFails;
   private long sequence;
   private boolean closed;
   private boolean retain = true;
@@ -151,31 +136,6 @@ public final class InMemorySink implements RecordSink {
     }
   }
 
-  /** Fails entries as the fault decides (null: no faults). */
-  public InMemorySink setEntryFault(EntryFault fault) {
-    synchronized (lock) {
-      this.entryFault = fault;
-    }
-    return this;
-  }
-
-  /** Fails the next n calls as a whole with this code (for example a transport error). */
-  public InMemorySink failNextCalls(int n, String errorCode) {
-    synchronized (lock) {
-      this.callFault = Objects.requireNonNull(errorCode, "errorCode");
-      this.callFaultsLeft = n;
-    }
-    return this;
-  }
-
-  /** Makes ListShards fail (true) or work (false). */
-  public InMemorySink setListShardsFails(boolean fails) {
-    synchronized (lock) {
-      this.listShardsFails = fails;
-    }
-    return this;
-  }
-
   /** The stream's maximum record size to report and enforce (default 1 MiB). */
   public InMemorySink setMaxRecordBytes(int bytes) {
     synchronized (lock) {
@@ -192,63 +152,22 @@ public final class InMemorySink implements RecordSink {
     return this;
   }
 
-  /** From now on, answer calls only when {@link #releaseCalls()} is called. */
-  public InMemorySink holdCalls() {
-    synchronized (lock) {
-      holding = true;
-    }
-    return this;
-  }
-
-  /** Answers the held calls and stops holding; returns how many were answered. */
-  public int releaseCalls() {
-    List<Runnable> toRun;
-    synchronized (lock) {
-      holding = false;
-      toRun = new ArrayList<>(held);
-      held.clear();
-    }
-    for (Runnable run : toRun) {
-      run.run();
-    }
-    return toRun.size();
-  }
-
-  /** Calls waiting to be answered. */
-  public int heldCalls() {
-    synchronized (lock) {
-      return held.size();
-    }
-  }
-
   @Override
   public Completion<PutRecordsResult> putRecords(String streamName, List<SinkRecord> records) {
-    final Completion<PutRecordsResult> completion = Completion.create();
-    final PutRecordsResult result;
     synchronized (lock) {
       List<SinkRecord> copy = new ArrayList<>(records);
       requestCount++;
       if (retain) {
         requests.add(copy);
       }
-      result = answer(requestCount, copy);
-      if (holding) {
-        held.add(() -> completion.succeed(result));
-        return completion;
-      }
+      return Completion.succeeded(answer(requestCount, copy));
     }
-    completion.succeed(result);
-    return completion;
   }
 
   /** Guarded by lock. */
   private PutRecordsResult answer(int call, List<SinkRecord> records) {
     if (closed) {
       return PutRecordsResult.callFailed(records.size(), ErrorCodes.SINK_ERROR, "sink closed");
-    }
-    if (callFaultsLeft > 0) {
-      callFaultsLeft--;
-      return PutRecordsResult.callFailed(records.size(), callFault, "injected call failure");
     }
     String violation = null;
     long total = 0;
@@ -276,11 +195,6 @@ public final class InMemorySink implements RecordSink {
     }
     List<EntryResult> results = new ArrayList<>(records.size());
     for (SinkRecord record : records) {
-      String error = entryFault == null ? null : entryFault.errorFor(call, record);
-      if (error != null) {
-        results.add(EntryResult.failure(error, "injected failure"));
-        continue;
-      }
       Shard shard = route(record);
       String sequenceNumber = Long.toString(++sequence);
       storedCount++;
@@ -315,9 +229,6 @@ public final class InMemorySink implements RecordSink {
   @Override
   public Completion<List<Shard>> listShards(String streamName) {
     synchronized (lock) {
-      if (listShardsFails) {
-        return Completion.failed(new IllegalStateException("injected ListShards failure"));
-      }
       return Completion.<List<Shard>>succeeded(
           Collections.unmodifiableList(new ArrayList<>(shards)));
     }
@@ -391,7 +302,7 @@ public final class InMemorySink implements RecordSink {
     }
   }
 
-  /** Forgets the requests and records received so far (faults and shards stay). */
+  /** Forgets the requests and records received so far (the shards stay). */
   public void clear() {
     synchronized (lock) {
       requests.clear();

@@ -2,6 +2,7 @@ package dev.tideline.sdk.sink;
 
 import java.math.BigInteger;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One shard of a stream, as ListShards describes it: its id, its hash key range (inclusive, 0 to
@@ -17,16 +18,16 @@ public final class Shard {
   private final String shardId;
   private final BigInteger startingHashKey;
   private final BigInteger endingHashKey;
-  private final String parentShardId;
-  private final String adjacentParentShardId;
+  private final @Nullable String parentShardId;
+  private final @Nullable String adjacentParentShardId;
   private final boolean open;
 
   private Shard(
       String shardId,
       BigInteger startingHashKey,
       BigInteger endingHashKey,
-      String parentShardId,
-      String adjacentParentShardId,
+      @Nullable String parentShardId,
+      @Nullable String adjacentParentShardId,
       boolean open) {
     this.shardId = shardId;
     this.startingHashKey = startingHashKey;
@@ -59,8 +60,8 @@ public final class Shard {
       String shardId,
       BigInteger startingHashKey,
       BigInteger endingHashKey,
-      String parentShardId,
-      String adjacentParentShardId,
+      @Nullable String parentShardId,
+      @Nullable String adjacentParentShardId,
       boolean open) {
     Objects.requireNonNull(shardId, "shardId");
     Objects.requireNonNull(startingHashKey, "startingHashKey");
@@ -103,12 +104,12 @@ public final class Shard {
   }
 
   /** The parent shard's id, or null. */
-  public String parentShardId() {
+  public @Nullable String parentShardId() {
     return parentShardId;
   }
 
   /** The adjacent (merged) parent shard's id, or null. */
-  public String adjacentParentShardId() {
+  public @Nullable String adjacentParentShardId() {
     return adjacentParentShardId;
   }
 

@@ -2,6 +2,7 @@ package dev.tideline.sdk.sink;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of a PutRecords request: a Kinesis record as the Tracker built it (one envelope, or a
@@ -11,10 +12,10 @@ import java.util.Objects;
  */
 public final class SinkRecord {
   private final String partitionKey;
-  private final String explicitHashKey;
+  private final @Nullable String explicitHashKey;
   private final byte[] data;
 
-  private SinkRecord(String partitionKey, String explicitHashKey, byte[] data) {
+  private SinkRecord(String partitionKey, @Nullable String explicitHashKey, byte[] data) {
     this.partitionKey = partitionKey;
     this.explicitHashKey = explicitHashKey;
     this.data = data;
@@ -38,7 +39,7 @@ public final class SinkRecord {
    * @param explicitHashKey a decimal 128-bit unsigned integer, or null to route by partition key
    * @throws NullPointerException if partitionKey or data is null
    */
-  public static SinkRecord of(String partitionKey, String explicitHashKey, byte[] data) {
+  public static SinkRecord of(String partitionKey, @Nullable String explicitHashKey, byte[] data) {
     return new SinkRecord(
         Objects.requireNonNull(partitionKey, "partitionKey"),
         explicitHashKey,
@@ -51,7 +52,7 @@ public final class SinkRecord {
   }
 
   /** The explicit hash key as a decimal string, or null when Kinesis routes by partition key. */
-  public String explicitHashKey() {
+  public @Nullable String explicitHashKey() {
     return explicitHashKey;
   }
 

@@ -59,13 +59,4 @@ class InMemorySinkTest {
     assertThat(sink.storedRecords()).isEmpty();
     assertThat(sink.requests()).isEmpty();
   }
-
-  @Test
-  void heldCallsCompleteOnlyWhenReleased() {
-    InMemorySink sink = InMemorySink.create().holdCalls();
-    var call = sink.putRecords("s", List.of(SinkRecord.of("k", new byte[1])));
-    assertThat(call.isDone()).isFalse();
-    assertThat(sink.releaseCalls()).isEqualTo(1);
-    assertThat(call.isSuccess()).isTrue();
-  }
 }

@@ -1,5 +1,6 @@
 package dev.tideline.sdk.kinesis;
 
+import dev.tideline.kinesis.ShardListing;
 import dev.tideline.sdk.Completion;
 import dev.tideline.sdk.sink.EntryResult;
 import dev.tideline.sdk.sink.ErrorCodes;
@@ -31,8 +32,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
@@ -84,9 +83,6 @@ public final class KinesisSink implements RecordSink {
    * Tracker's default number of requests in flight plus a shard listing.
    */
   public static final int DEFAULT_SYNC_THREADS = 8;
-
-  /** The most pages of ListShards read for one listing; a guard against a looping NextToken. */
-  static final int MAX_LIST_SHARDS_PAGES = 10_000;
 
   private static final Logger LOG = Logger.getLogger(KinesisSink.class.getName());
 
@@ -195,21 +191,23 @@ public final class KinesisSink implements RecordSink {
       }
       PutRecordsRequest.Builder request =
           PutRecordsRequest.builder().records(entries).overrideConfiguration(putRecordsOverride);
-      if (isArn(streamName)) {
+      if (ShardListing.isArn(streamName)) {
         request.streamARN(streamName);
       } else {
         request.streamName(streamName);
       }
-      calls
-          .putRecords(request.build())
-          .whenComplete(
-              (response, failure) -> {
-                exit();
-                result.succeed(
-                    failure == null
-                        ? toResult(count, response)
-                        : callFailed(count, "PutRecords on " + streamName, failure));
-              });
+      // The callback settles the Completion; the future whenComplete returns carries nothing more.
+      var unused =
+          calls
+              .putRecords(request.build())
+              .whenComplete(
+                  (response, failure) -> {
+                    exit();
+                    result.succeed(
+                        failure == null
+                            ? toResult(count, response)
+                            : callFailed(count, "PutRecords on " + streamName, failure));
+                  });
     } catch (RuntimeException e) {
       exit();
       result.succeed(callFailed(count, "PutRecords on " + streamName, e));
@@ -217,7 +215,10 @@ public final class KinesisSink implements RecordSink {
     return result;
   }
 
-  /** Lists every shard of the stream, following ListShards's NextToken page by page. */
+  /**
+   * Lists every shard of the stream, following ListShards's NextToken page by page (at most {@link
+   * ShardListing#MAX_PAGES} pages).
+   */
   @Override
   public Completion<List<Shard>> listShards(String streamName) {
     Objects.requireNonNull(streamName, "streamName");
@@ -225,65 +226,28 @@ public final class KinesisSink implements RecordSink {
       return Completion.failed(new IllegalStateException("the KinesisSink is closed"));
     }
     Completion<List<Shard>> result = Completion.create();
-    ListShardsRequest.Builder first = ListShardsRequest.builder().maxResults(listShardsPageSize);
-    if (isArn(streamName)) {
-      first.streamARN(streamName);
-    } else {
-      first.streamName(streamName);
-    }
-    listPage(streamName, first.build(), new ArrayList<>(), 1, result);
+    var unused =
+        ShardListing.listAsync(streamName, listShardsPageSize, calls::listShards)
+            .whenComplete(
+                (shards, failure) -> {
+                  if (failure != null) {
+                    result.fail(unwrap(failure));
+                    return;
+                  }
+                  try {
+                    result.succeed(toShards(shards));
+                  } catch (RuntimeException e) {
+                    result.fail(e);
+                  }
+                });
     result.whenComplete((value, failure) -> exit());
     return result;
   }
 
-  private void listPage(
-      String streamName,
-      ListShardsRequest request,
-      List<Shard> shards,
-      int page,
-      Completion<List<Shard>> result) {
-    calls
-        .listShards(request)
-        .whenComplete(
-            (response, failure) -> {
-              if (failure != null) {
-                result.fail(unwrap(failure));
-                return;
-              }
-              try {
-                addShards(response, shards);
-              } catch (RuntimeException e) {
-                result.fail(e);
-                return;
-              }
-              String next = response.nextToken();
-              if (next == null || next.isEmpty()) {
-                result.succeed(shards);
-              } else if (page >= MAX_LIST_SHARDS_PAGES) {
-                result.fail(
-                    new IllegalStateException(
-                        "ListShards of "
-                            + streamName
-                            + " did not end after "
-                            + MAX_LIST_SHARDS_PAGES
-                            + " pages"));
-              } else {
-                // A request with NextToken must not name the stream ("ListShards", API Reference).
-                listPage(
-                    streamName,
-                    ListShardsRequest.builder()
-                        .nextToken(next)
-                        .maxResults(listShardsPageSize)
-                        .build(),
-                    shards,
-                    page + 1,
-                    result);
-              }
-            });
-  }
-
-  private static void addShards(ListShardsResponse response, List<Shard> shards) {
-    for (software.amazon.awssdk.services.kinesis.model.Shard shard : response.shards()) {
+  private static List<Shard> toShards(
+      List<software.amazon.awssdk.services.kinesis.model.Shard> listed) {
+    List<Shard> shards = new ArrayList<>(listed.size());
+    for (software.amazon.awssdk.services.kinesis.model.Shard shard : listed) {
       shards.add(
           Shard.of(
               shard.shardId(),
@@ -294,6 +258,7 @@ public final class KinesisSink implements RecordSink {
               shard.sequenceNumberRange() == null
                   || shard.sequenceNumberRange().endingSequenceNumber() == null));
     }
+    return shards;
   }
 
   /**
@@ -313,23 +278,24 @@ public final class KinesisSink implements RecordSink {
     }
     Completion<Integer> result = Completion.create();
     DescribeStreamSummaryRequest.Builder request = DescribeStreamSummaryRequest.builder();
-    if (isArn(streamName)) {
+    if (ShardListing.isArn(streamName)) {
       request.streamARN(streamName);
     } else {
       request.streamName(streamName);
     }
-    calls
-        .describeStreamSummary(request.build())
-        .whenComplete(
-            (response, failure) -> {
-              exit();
-              if (failure != null) {
-                result.fail(unwrap(failure));
-                return;
-              }
-              Integer kib = response.streamDescriptionSummary().maxRecordSizeInKiB();
-              result.succeed(kib == null ? DEFAULT_MAX_RECORD_BYTES : kib * 1024);
-            });
+    var unused =
+        calls
+            .describeStreamSummary(request.build())
+            .whenComplete(
+                (response, failure) -> {
+                  exit();
+                  if (failure != null) {
+                    result.fail(unwrap(failure));
+                    return;
+                  }
+                  Integer kib = response.streamDescriptionSummary().maxRecordSizeInKiB();
+                  result.succeed(kib == null ? DEFAULT_MAX_RECORD_BYTES : kib * 1024);
+                });
     return result;
   }
 
@@ -444,10 +410,6 @@ public final class KinesisSink implements RecordSink {
       cause = cause.getCause();
     }
     return cause;
-  }
-
-  private static boolean isArn(String streamName) {
-    return streamName.startsWith("arn:");
   }
 
   /**

@@ -6,13 +6,14 @@ import dev.tideline.sdk.sink.PutRecordsResult;
 import dev.tideline.sdk.sink.RecordSink;
 import dev.tideline.sdk.sink.Shard;
 import dev.tideline.sdk.sink.SinkRecord;
+import dev.tideline.sdk.testkit.ManualScheduler;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A sink that counts the calls in flight of the sink it wraps, so a test driving {@link ManualTime}
- * knows when every answer has come back before it moves time on.
+ * A sink that counts the calls in flight of the sink it wraps, so a test driving {@link
+ * ManualScheduler} knows when every answer has come back before it moves time on.
  */
 final class CountingSink implements RecordSink {
   private final RecordSink delegate;

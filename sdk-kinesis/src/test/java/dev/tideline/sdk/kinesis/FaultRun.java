@@ -16,6 +16,8 @@ import dev.tideline.sdk.TrackerBuilder;
 import dev.tideline.sdk.TrackerListener;
 import dev.tideline.sdk.TrackerMetrics;
 import dev.tideline.sdk.sink.RecordSink;
+import dev.tideline.sdk.testkit.ManualClock;
+import dev.tideline.sdk.testkit.ManualScheduler;
 import dev.tideline.testing.kinesis.LocalKinesisServer;
 import dev.tideline.wire.Envelopes;
 import java.time.Duration;
@@ -51,16 +53,17 @@ import java.util.function.Consumer;
  *       log()} and every step of time on the test's thread, and all along by a sampler thread.
  * </ol>
  *
- * <p>Time is the test's: a {@link ManualTime} drives the tracker's scheduler, and the tracker's
- * clock is that time plus offsets the test may jump (wall clock and monotonic clock apart), so
- * backoffs, lingers and time-to-live run at the test's pace while Kinesis answers in real time.
- * Audit records are off, so sequences run from 1 to the events accepted.
+ * <p>Time is the test's: a {@link ManualScheduler} drives the tracker's scheduler, and the
+ * tracker's clock is that time plus offsets the test may jump (wall clock and monotonic clock
+ * apart), so backoffs, lingers and time-to-live run at the test's pace while Kinesis answers in
+ * real time. Audit records are off, so sequences run from 1 to the events accepted.
  */
 final class FaultRun implements AutoCloseable {
   /** The buffer bound of every run unless a test sets another: 2 MiB, twice a record. */
   static final long MAX_BUFFER_BYTES = 2L * 1024 * 1024;
 
-  private final ManualTime time = new ManualTime();
+  private final ManualClock time = new ManualClock();
+  ManualScheduler tasks = new ManualScheduler(time);
   private final JumpingClock clock = new JumpingClock();
   private final CountingSink sink;
   private final Tracker tracker;
@@ -140,9 +143,9 @@ final class FaultRun implements AutoCloseable {
    * what the answers scheduled, then moves the tracker's time on.
    */
   void step(Duration tick) {
-    time.runDueTasks();
+    tasks.runDue();
     await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(5)).until(sink::isIdle);
-    time.runDueTasks();
+    tasks.runDue();
     checkBound();
     time.advance(tick.toNanos(), TimeUnit.NANOSECONDS);
   }
@@ -308,7 +311,7 @@ final class FaultRun implements AutoCloseable {
   public void close() {
     sampler.halt();
     if (!tracker.close(0, TimeUnit.SECONDS).isDone()) {
-      time.runDueTasks();
+      tasks.runDue();
     }
   }
 
@@ -396,12 +399,12 @@ final class FaultRun implements AutoCloseable {
     @Override
     public Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
       smallestDelayNanos.accumulateAndGet(unit.toNanos(delay), Math::min);
-      return time.schedule(task, delay, unit);
+      return tasks.schedule(task, delay, unit);
     }
 
     @Override
     public void shutdown() {
-      time.shutdown();
+      tasks.shutdown();
     }
   }
 

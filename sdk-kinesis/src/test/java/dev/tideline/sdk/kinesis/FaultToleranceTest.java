@@ -15,6 +15,8 @@ import dev.tideline.sdk.kinesis.proxy.Fault;
 import dev.tideline.sdk.kinesis.proxy.FaultInjectingProxy;
 import dev.tideline.sdk.kinesis.proxy.PutRecordsCall;
 import dev.tideline.sdk.sink.ErrorCodes;
+import dev.tideline.sdk.testkit.ManualClock;
+import dev.tideline.sdk.testkit.ManualScheduler;
 import dev.tideline.testing.kinesis.LocalKinesisExtension;
 import dev.tideline.testing.kinesis.LocalKinesisServer;
 import dev.tideline.testing.kinesis.LocalKinesisStream;
@@ -204,7 +206,8 @@ class FaultToleranceTest {
       LocalKinesisStream stream, LocalKinesisServer server) {
     FaultInjectingProxy proxy = proxy(server);
     proxy.otherwise(index -> Fault.failAllEntries(Fault.INTERNAL_FAILURE));
-    ManualTime time = new ManualTime();
+    ManualClock time = new ManualClock();
+    ManualScheduler tasks = new ManualScheduler(time);
     CountingSink sink = new CountingSink(KinesisSink.create(client(server, proxy)));
     List<TrackedEvent> deadLettered = new CopyOnWriteArrayList<>();
     List<String> reasons = new CopyOnWriteArrayList<>();
@@ -213,7 +216,7 @@ class FaultToleranceTest {
             .streamName(stream.name())
             .sink(sink)
             .clock(time)
-            .scheduler(time)
+            .scheduler(tasks)
             .auditPeriod(0, TimeUnit.SECONDS)
             .recordTtl(10, TimeUnit.SECONDS)
             .maxAttempts(1_000)
@@ -235,9 +238,9 @@ class FaultToleranceTest {
     }
     // Time moves only here: 250 ms a step, each step once every answer came back.
     for (int step = 0; step < 200 && deadLettered.size() < 10; step++) {
-      time.runDueTasks();
+      tasks.runDue();
       await().atMost(Duration.ofSeconds(30)).until(sink::isIdle);
-      time.runDueTasks();
+      tasks.runDue();
       time.advance(250, TimeUnit.MILLISECONDS);
     }
 
@@ -248,7 +251,7 @@ class FaultToleranceTest {
     assertThat(proxy.putRecordsCalls().size()).as("attempts before expiring").isGreaterThan(2);
     assertThat(envelopes(server, stream)).isEmpty();
     tracker.close(0, TimeUnit.SECONDS);
-    time.runDueTasks();
+    tasks.runDue();
   }
 
   @Test
@@ -259,7 +262,8 @@ class FaultToleranceTest {
     toClose.add(release::countDown);
     // The first call is stored but its answer held back until the end; later calls go through.
     proxy.enqueue(Fault.holdUntil(release));
-    ManualTime time = new ManualTime();
+    ManualClock time = new ManualClock();
+    ManualScheduler tasks = new ManualScheduler(time);
     // The AWS SDK's own timeout is out of the way: only the tracker's call timeout, on its clock.
     CountingSink sink =
         new CountingSink(
@@ -271,7 +275,7 @@ class FaultToleranceTest {
             .streamName(stream.name())
             .sink(sink)
             .clock(time)
-            .scheduler(time)
+            .scheduler(tasks)
             .auditPeriod(0, TimeUnit.SECONDS)
             .callTimeout(30, TimeUnit.SECONDS)
             .retryBackoff(100, 1_000, TimeUnit.MILLISECONDS)
@@ -282,22 +286,22 @@ class FaultToleranceTest {
     }
     // Until the call is held: the shard map and the first PutRecords.
     for (int step = 0; step < 100 && proxy.putRecordsCalls().isEmpty(); step++) {
-      time.runDueTasks();
+      tasks.runDue();
       await().atMost(Duration.ofSeconds(30)).until(() -> sink.inFlight() <= 1);
-      time.runDueTasks();
+      tasks.runDue();
       time.advance(100, TimeUnit.MILLISECONDS);
     }
     assertThat(proxy.putRecordsCalls()).hasSize(1);
     // 29 s on the tracker's clock: not yet given up.
     time.advance(29, TimeUnit.SECONDS);
-    time.runDueTasks();
+    tasks.runDue();
     assertThat(tracker.metrics().retriesByErrorCode()).isEmpty();
     // Past 30 s: a transport error, and the events go again in a new call.
     for (int step = 0; step < 100 && tracker.metrics().eventsSent() < 5; step++) {
       time.advance(500, TimeUnit.MILLISECONDS);
-      time.runDueTasks();
+      tasks.runDue();
       await().atMost(Duration.ofSeconds(30)).until(() -> sink.inFlight() <= 1);
-      time.runDueTasks();
+      tasks.runDue();
     }
 
     // One record (the five events, aggregated), retried once.
@@ -308,14 +312,14 @@ class FaultToleranceTest {
     assertThat(proxy.putRecordsCalls()).hasSize(2);
     release.countDown();
     await().atMost(Duration.ofSeconds(30)).until(sink::isIdle);
-    time.runDueTasks();
+    tasks.runDue();
     // Both calls were stored: every event twice, each copy with its event id.
     List<Envelope> stored = envelopes(server, stream);
     assertThat(stored).hasSize(10);
     assertThat(stored.stream().map(Envelopes::eventId).distinct()).hasSize(5);
     assertThat(tracker.metrics().eventsDropped()).isZero();
     tracker.close(0, TimeUnit.SECONDS);
-    time.runDueTasks();
+    tasks.runDue();
   }
 
   /** The first entry of the call fails with the code; the others are stored. */

@@ -1,5 +1,6 @@
 package dev.tideline.validator.source;
 
+import dev.tideline.kinesis.ShardListing;
 import dev.tideline.validator.HashKeyRange;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,8 +18,6 @@ import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -106,7 +105,7 @@ public final class KinesisStreamReader implements RecordSource {
     return getRecordsCalls;
   }
 
-  private final class ShardState {
+  private static final class ShardState {
     final Shard shard;
     final HashKeyRange range;
     String iterator;
@@ -239,7 +238,7 @@ public final class KinesisStreamReader implements RecordSource {
   private ShardState open(Shard shard, boolean fromStart) {
     ShardState state = new ShardState(shard);
     GetShardIteratorRequest.Builder request =
-        GetShardIteratorRequest.builder().streamName(streamName).shardId(shard.shardId());
+        streamOf(GetShardIteratorRequest.builder()).shardId(shard.shardId());
     if (!fromStart && start.kind != StartingPosition.Kind.AT_TIMESTAMP) {
       // A child of a shard read to its end: everything in it is new to this read.
       request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
@@ -262,7 +261,7 @@ public final class KinesisStreamReader implements RecordSource {
 
   private String iterator(String shardId, String afterSequenceNumber) {
     GetShardIteratorRequest.Builder request =
-        GetShardIteratorRequest.builder().streamName(streamName).shardId(shardId);
+        streamOf(GetShardIteratorRequest.builder()).shardId(shardId);
     if (afterSequenceNumber == null) {
       request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
     } else {
@@ -273,21 +272,20 @@ public final class KinesisStreamReader implements RecordSource {
     return client.getShardIterator(request.build()).shardIterator();
   }
 
+  /** Every shard of the stream, by id (paging, ARNs and the page bound: {@link ShardListing}). */
   private Map<String, Shard> listShards() {
     Map<String, Shard> shards = new LinkedHashMap<>();
-    String token = null;
-    do {
-      ListShardsRequest request =
-          token == null
-              ? ListShardsRequest.builder().streamName(streamName).build()
-              : ListShardsRequest.builder().nextToken(token).build();
-      ListShardsResponse response = client.listShards(request);
-      for (Shard shard : response.shards()) {
-        shards.put(shard.shardId(), shard);
-      }
-      token = response.nextToken();
-    } while (token != null);
+    for (Shard shard : ShardListing.list(streamName, null, client::listShards)) {
+      shards.put(shard.shardId(), shard);
+    }
     return shards;
+  }
+
+  /** Names the stream by ARN or by name, as it was given. */
+  private GetShardIteratorRequest.Builder streamOf(GetShardIteratorRequest.Builder request) {
+    return ShardListing.isArn(streamName)
+        ? request.streamARN(streamName)
+        : request.streamName(streamName);
   }
 
   /** Configures a {@link KinesisStreamReader}; each setter checks its argument at once. */

@@ -1,13 +1,19 @@
-package dev.tideline.sdk;
+package dev.tideline.sdk.testkit;
 
+import dev.tideline.sdk.Scheduler;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A scheduler that runs tasks only when the test says so, at the times of a {@link ManualClock}:
- * {@link #runDue()} runs what is due now, {@link #advance} moves the clock task by task.
+ * A {@link Scheduler} that runs tasks only when the test says so, on the test's thread, at the
+ * times of a {@link ManualClock}: {@link #runDue()} runs what is due now, {@link #advance} moves
+ * the clock task by task. It keeps the scheduler contract: one task at a time, in order of due time
+ * and, for equal times, of submission.
+ *
+ * <p>Thread-safe: tasks may be scheduled from any thread (a sink may complete calls on its own
+ * threads); they still run only in {@link #runDue()} and {@link #advance}.
  */
-final class ManualScheduler implements Scheduler {
+public final class ManualScheduler implements Scheduler {
   private static final class Task implements Comparable<Task>, Cancellable {
     final long due;
     final long order;
@@ -33,18 +39,23 @@ final class ManualScheduler implements Scheduler {
   }
 
   private final ManualClock clock;
+  // Guarded by this.
   private final PriorityQueue<Task> tasks = new PriorityQueue<>();
   private long order;
   private boolean shutdown;
   private long totalRun;
 
-  ManualScheduler(ManualClock clock) {
+  /** A scheduler on the clock's time. */
+  public ManualScheduler(ManualClock clock) {
+    if (clock == null) {
+      throw new NullPointerException("clock");
+    }
     this.clock = clock;
   }
 
   @Override
   public synchronized Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
-    Task scheduled = new Task(clock.nanoTime() + unit.toNanos(delay), order++, task);
+    Task scheduled = new Task(clock.nanoTime() + Math.max(0, unit.toNanos(delay)), order++, task);
     if (!shutdown) {
       tasks.add(scheduled);
     }
@@ -70,8 +81,13 @@ final class ManualScheduler implements Scheduler {
     }
   }
 
-  /** Runs every task due now, including tasks those tasks schedule for now; returns the count. */
-  int runDue() {
+  /**
+   * Runs every task due now, including tasks those tasks schedule for now.
+   *
+   * @return how many ran
+   * @throws IllegalStateException if tasks keep scheduling themselves for now (a busy loop)
+   */
+  public int runDue() {
     int ran = 0;
     Task task;
     while ((task = nextDue(clock.nanoTime())) != null) {
@@ -88,7 +104,7 @@ final class ManualScheduler implements Scheduler {
   }
 
   /** Moves the clock forward by the amount, running each task at its due time. */
-  void advance(long amount, TimeUnit unit) {
+  public void advance(long amount, TimeUnit unit) {
     long target = clock.nanoTime() + unit.toNanos(amount);
     runDue();
     while (true) {
@@ -100,24 +116,26 @@ final class ManualScheduler implements Scheduler {
         break;
       }
       if (next.due > clock.nanoTime()) {
-        clock.setNanos(next.due);
+        clock.setNanoTime(next.due);
       }
       runDue();
     }
-    clock.setNanos(target);
+    clock.setNanoTime(target);
     runDue();
   }
 
   /** Tasks run since creation. */
-  synchronized long totalRun() {
+  public synchronized long totalRun() {
     return totalRun;
   }
 
-  synchronized boolean isShutdown() {
+  /** Whether {@link #shutdown()} was called. */
+  public synchronized boolean isShutdown() {
     return shutdown;
   }
 
-  synchronized int pending() {
+  /** Tasks waiting to run, cancelled ones not counted. */
+  public synchronized int pending() {
     int n = 0;
     for (Task task : tasks) {
       if (!task.cancelled) {

@@ -53,7 +53,7 @@ public final class AvroEncoder<T extends IndexedRecord> implements EventEncoder<
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static AvroEncoder<SpecificRecord> specific() {
     Class<SpecificRecord> type = (Class) SpecificRecord.class;
-    return (AvroEncoder) new AvroEncoder(type, false, SpecificData.get());
+    return new AvroEncoder(type, false, SpecificData.get());
   }
 
   /** An encoder for {@link GenericRecord}s, looked up in the catalog by schema fingerprint. */
