@@ -2,13 +2,12 @@ package dev.tideline.android;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tideline.schema.SchemaRegistry;
-import com.google.protobuf.ByteString;
 import dev.tideline.android.aws.AndroidKinesisSink;
 import dev.tideline.android.aws.AwsCredentials;
 import dev.tideline.android.aws.CredentialsProvider;
 import dev.tideline.events.v1.Click;
 import dev.tideline.proto.v1.Envelope;
+import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.sdk.LogReceipt;
 import dev.tideline.sdk.SpoolAccess;
 import dev.tideline.sdk.sink.InMemorySink;

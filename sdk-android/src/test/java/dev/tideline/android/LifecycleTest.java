@@ -3,7 +3,6 @@ package dev.tideline.android;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.robolectric.Shadows.shadowOf;
 
-import dev.tideline.schema.SchemaRegistry;
 import android.app.Activity;
 import android.content.pm.PackageInfo;
 import android.os.Build;
@@ -13,6 +12,7 @@ import dev.tideline.events.v1.ScreenView;
 import dev.tideline.proto.v1.Context;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.proto.v1.Platform;
+import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.sdk.sink.InMemorySink;
 import java.time.Duration;
 import java.util.ArrayList;

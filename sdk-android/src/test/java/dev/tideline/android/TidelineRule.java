@@ -1,9 +1,9 @@
 package dev.tideline.android;
 
-import dev.tideline.schema.SchemaRegistry;
 import android.app.Application;
 import dev.tideline.events.v1.Click;
 import dev.tideline.proto.v1.Envelope;
+import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.sdk.TrackerListener;
 import dev.tideline.sdk.sink.InMemorySink;
 import java.util.ArrayList;

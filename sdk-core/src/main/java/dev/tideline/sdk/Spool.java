@@ -118,7 +118,6 @@ final class Spool implements Closeable {
     long size; // bytes in the file that were written and synced (or found on open)
     long entries; // events in it still to release
     long released;
-    boolean synced; // a commit synced it (its header with it)
     SpoolFiles.Output out; // only the active segment
     RandomAccessFile in; // opened by the reader on demand
 
@@ -508,7 +507,6 @@ final class Spool implements Closeable {
   }
 
   private void committed(Segment segment, int length) {
-    segment.synced = true;
     segment.size += length;
     bytes += length;
     committedEnd = position(segment.id, segment.size);

@@ -29,6 +29,7 @@ final class RowKey implements Comparable<RowKey> {
    * record mostly share them (the same strings), so a match spares a map lookup; a miss only costs
    * one.
    */
+  @SuppressWarnings("ReferenceEquality") // the same string objects: a cheap hit; a miss looks up
   boolean isSame(long hour, String eventType, String platform, String appVersion) {
     return this.hour == hour
         && this.eventType == eventType

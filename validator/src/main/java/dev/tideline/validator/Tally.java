@@ -196,7 +196,7 @@ public final class Tally {
   public ValidationReport report(String source, boolean showPii) {
     ValidationReport.Settings settings =
         new ValidationReport.Settings(
-            clockSkewTolerance.getSeconds(),
+            clockSkewTolerance.toSeconds(),
             seen.size(),
             !showPii,
             LatenessCounts.BUCKETS,

@@ -12,11 +12,13 @@ import dev.tideline.proto.v1.Context;
 import dev.tideline.proto.v1.Envelope;
 import dev.tideline.proto.v1.Platform;
 import dev.tideline.schema.SchemaRegistry;
+import dev.tideline.sdk.BufferPolicy;
 import dev.tideline.sdk.Tracker;
 import dev.tideline.sdk.sink.FileSink;
 import dev.tideline.sdk.sink.InMemorySink;
 import dev.tideline.sdk.sink.SinkRecord;
 import dev.tideline.wire.KplRecords;
+import dev.tideline.wire.MalformedRecordException;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,10 +36,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code java -cp benchmarks.jar dev.tideline.benchmarks.sdk.EnvelopeBytes [EVENTS]} logs that
  * many 200-byte Click events (the comparison's events, default 100,000) through a tracker with its
- * default settings into a four-shard in-memory sink, twice: with no context, as the producer
- * comparison sends them, and with a minimal backend context (app id, platform, host). {@code
- * EnvelopeBytes FILE...} reads record files of the file sink instead, for example records written
- * by an earlier version. The producer's audit records are counted apart.
+ * default settings (but waiting for buffer room, so that none is dropped) into a four-shard
+ * in-memory sink, twice: with no context, as the producer comparison sends them, and with a minimal
+ * backend context (app id, platform, host). {@code EnvelopeBytes FILE...} reads record files of the
+ * file sink instead, for example records written by an earlier version. The producer's audit
+ * records are counted apart.
  */
 public final class EnvelopeBytes {
   private static final int PUT_PAYLOAD_UNIT = CountingKinesisEndpoint.PUT_PAYLOAD_UNIT_BYTES;
@@ -96,7 +99,14 @@ public final class EnvelopeBytes {
 
   private static void measure(String title, Click[] clicks, Context context) throws Exception {
     InMemorySink sink = InMemorySink.withShards(4);
-    Tracker tracker = Tracker.builder().streamName("bytes").sink(sink).context(context).build();
+    Tracker tracker =
+        Tracker.builder()
+            .streamName("bytes")
+            .sink(sink)
+            .context(context)
+            .bufferPolicy(BufferPolicy.BLOCK)
+            .blockTimeout(1, TimeUnit.MINUTES)
+            .build();
     for (Click click : clicks) {
       tracker.log(click);
     }
@@ -110,7 +120,7 @@ public final class EnvelopeBytes {
     tally.print(clicks.length + " events of 200 bytes, " + title);
   }
 
-  private void add(SinkRecord record) throws IOException {
+  private void add(SinkRecord record) throws IOException, MalformedRecordException {
     byte[] data = record.data();
     int billed = data.length + record.partitionKey().length();
     records++;

@@ -3,7 +3,6 @@ package dev.tideline.android.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import dev.tideline.events.v1.Click;
 import dev.tideline.proto.kpl.AggregatedRecord;
 import dev.tideline.proto.v1.Envelope;
