@@ -72,10 +72,10 @@ class AggregatorTest {
   }
 
   @Test
-  void reservesRoomForADelay128TimesTheOneAtOpeningAndAtLeastTwoSeconds() {
-    // 1 ms at opening needs a 2-byte varint: 3 reserved (up to 2.09 s), plus the tag.
-    assertThat(Aggregator.reservedDelaySize(1_000)).isEqualTo(4);
-    assertThat(Aggregator.reservedDelaySize(0)).isEqualTo(4);
+  void reservesRoomForADelay128TimesTheOneAtOpeningAndAtLeast268Seconds() {
+    // 1 ms at opening needs a 2-byte varint: 4 reserved (up to 268 s), plus the tag.
+    assertThat(Aggregator.reservedDelaySize(1_000)).isEqualTo(5);
+    assertThat(Aggregator.reservedDelaySize(0)).isEqualTo(5);
     // 10 s needs 4 bytes: 5 reserved (up to 9.5 hours).
     assertThat(Aggregator.reservedDelaySize(10_000_000)).isEqualTo(6);
   }
@@ -84,10 +84,35 @@ class AggregatorTest {
   void keepsTheDelayAtOpeningWhenTheDelayAtBuildOutgrowsItsRoom() throws Exception {
     TrackedEvent event = event(1, 10);
     assertThat(Aggregator.delay(event, OPENED, BUILT)).isEqualTo(BUILT - LOGGED);
-    long muchLater = OPENED + 3_000_000; // 3 s: a 4-byte varint, 3 reserved
+    long muchLater = OPENED + 300_000_000; // 300 s: a 5-byte varint, 4 reserved
     assertThat(Aggregator.delay(event, OPENED, muchLater)).isEqualTo(OPENED - LOGGED);
     // A clock that stepped back: no delay at all.
     assertThat(Aggregator.delay(event, OPENED, LOGGED - 5)).isZero();
+  }
+
+  @Test
+  void eventsLoggedAfterTheAggregateOpenedKeepTheirTrueDelayWhenTheRecordHasRoom()
+      throws Exception {
+    Aggregator aggregator = new Aggregator(1 << 20, OPENED);
+    // Logged an hour before opening: room for 128 times that, of which it uses little.
+    TrackedEvent early = loggedAt(1, OPENED - 3_600_000_000L);
+    // Logged after opening: room for 268 s, and built 300 s later.
+    TrackedEvent late = loggedAt(2, OPENED + 100);
+    aggregator.tryAdd(early);
+    aggregator.tryAdd(late);
+    long built = OPENED + 300_000_000;
+    assertThat(delays(aggregator.build("lane", built)))
+        .containsExactly(built - (OPENED - 3_600_000_000L), built - (OPENED + 100));
+  }
+
+  private static TrackedEvent loggedAt(long sequence, long eventMicros) {
+    TrackedEvent template = event(sequence, 10);
+    TrackedEvent event =
+        new TrackedEvent(
+            template.body, template.eventType, "key-" + sequence, 5, eventMicros, 0, 0);
+    event.accept(sequence, 0);
+    ShardMap.hash(event.partitionKey, event);
+    return event;
   }
 
   @Test
