@@ -28,6 +28,9 @@ public final class Envelopes {
   /** Length of event ids (UUIDv7) and producer ids. */
   public static final int ID_LENGTH = 16;
 
+  /** The send delay of an event not sent, or whose clock stepped back: the field is left out. */
+  public static final long NO_SEND_DELAY = -1L;
+
   /**
    * An odd 64-bit constant (the golden ratio's fraction); multiplying by it is a bijection on
    * longs, so distinct sequences of one producer never share an id.
@@ -66,12 +69,12 @@ public final class Envelopes {
   }
 
   /**
-   * The bytes {@code send_delay_us} adds to an envelope: none for a delay of 0 or less (unset, as
-   * proto3 leaves a zero value; a negative delay means the clock stepped back and says nothing),
-   * else its tag and varint.
+   * The bytes {@code send_delay_us} adds to an envelope: none for a negative delay ({@link
+   * #NO_SEND_DELAY}: not sent, or the clock stepped back, which says nothing), else its tag and
+   * varint, 0 included (sent within the clock's resolution; the field has presence).
    */
   public static int sendDelaySize(long delayMicros) {
-    return delayMicros <= 0L
+    return delayMicros < 0L
         ? 0
         : WireTags.TAG_SIZE + CodedOutputStream.computeInt64SizeNoTag(delayMicros);
   }
@@ -87,12 +90,12 @@ public final class Envelopes {
   }
 
   /**
-   * Appends {@code send_delay_us} (when above 0) and {@code sequence} to an envelope being written,
-   * exactly {@link #appendedSize} bytes.
+   * Appends {@code send_delay_us} (unless negative) and {@code sequence} to an envelope being
+   * written, exactly {@link #appendedSize} bytes.
    */
   public static void writeAppended(CodedOutputStream out, long delayMicros, long sequence)
       throws IOException {
-    if (delayMicros > 0L) {
+    if (delayMicros >= 0L) {
       out.writeUInt32NoTag(WireTags.ENVELOPE_SEND_DELAY_US);
       out.writeInt64NoTag(delayMicros);
     }

@@ -56,21 +56,27 @@ class EnvelopesTest {
   }
 
   @Test
-  void aSendDelayOfZeroOrLessIsLeftOutAndTheSequenceIsAlwaysWritten() throws Exception {
+  void aNegativeSendDelayIsLeftOutAZeroOneWrittenAndTheSequenceIsAlwaysWritten() throws Exception {
     Envelope body = ENVELOPE.toBuilder().clearSequence().build();
 
-    assertThat(Envelopes.sendDelaySize(0)).isZero();
+    assertThat(Envelopes.sendDelaySize(Envelopes.NO_SEND_DELAY)).isZero();
     assertThat(Envelopes.sendDelaySize(-5)).isZero();
-    assertThat(Envelopes.appendedSize(0, 0)).isEqualTo(2);
-    byte[] bytes = appended(body, 0, 7);
+    assertThat(Envelopes.appendedSize(Envelopes.NO_SEND_DELAY, 0)).isEqualTo(2);
+    byte[] bytes = appended(body, Envelopes.NO_SEND_DELAY, 7);
     assertThat(bytes).hasSize(body.getSerializedSize() + 2);
     assertThat(Envelopes.decode(bytes)).isEqualTo(ENVELOPE);
+    assertThat(Envelopes.decode(bytes).hasSendDelayUs()).isFalse();
     assertThat(Envelopes.decode(appended(body, -5, 7))).isEqualTo(ENVELOPE);
+    // Sent within the clock's resolution: a delay of 0, present.
+    Envelope zero = Envelopes.decode(appended(body, 0, 7));
+    assertThat(zero.hasSendDelayUs()).isTrue();
+    assertThat(zero.getSendDelayUs()).isZero();
+    assertThat(Envelopes.sendDelaySize(0)).isEqualTo(2);
   }
 
   @Test
   void appendedSizesAreTheSerializedSizes() throws Exception {
-    long[] delays = {1, 127, 128, 2_000_000L, 3_600_000_000L, Long.MAX_VALUE};
+    long[] delays = {0, 1, 127, 128, 2_000_000L, 3_600_000_000L, Long.MAX_VALUE};
     for (long delay : delays) {
       assertThat(Envelopes.sendDelaySize(delay))
           .isEqualTo(Envelope.newBuilder().setSendDelayUs(delay).build().getSerializedSize());

@@ -82,7 +82,7 @@ final class Aggregator {
 
   /** The size an event takes in the aggregate, its send delay's room reserved. */
   private int reservedDataSize(TrackedEvent event) {
-    return event.dataSize(0L) + reservedDelaySize(event.delayAt(openedMicros));
+    return event.dataSize(Envelopes.NO_SEND_DELAY) + reservedDelaySize(event.delayAt(openedMicros));
   }
 
   /** Adds the event if the record still fits the limit; false (and unchanged) otherwise. */

@@ -1,6 +1,7 @@
 package dev.tideline.sdk;
 
 import dev.tideline.sdk.sink.Shard;
+import dev.tideline.wire.Envelopes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -138,10 +139,11 @@ final class Lanes {
     // A routed key is hexadecimal: as many bytes as characters.
     int keyBytes = event.partitionKey != null ? event.partitionKeyBytes : event.routedKey.length();
     int single = event.dataSize(delay) + keyBytes;
-    if (single > limit && event.dataSize(0L) + keyBytes <= limit) {
+    long withoutDelay = event.dataSize(Envelopes.NO_SEND_DELAY) + keyBytes;
+    if (single > limit && withoutDelay <= limit) {
       // The send delay is only for clock-skew correction: leave it out rather than the event.
-      delay = 0L;
-      single = event.dataSize(0L) + keyBytes;
+      delay = Envelopes.NO_SEND_DELAY;
+      single = (int) withoutDelay;
     }
     if (single > limit) {
       settlement.drop(

@@ -116,7 +116,9 @@ public final class TrackedEvent {
 
   /** The size the event would hold in the buffer with that sequence number. */
   long bufferedSizeWith(long sequence) {
-    return (long) body.length + Envelopes.appendedSize(0L, sequence) + partitionKeyBytes;
+    return (long) body.length
+        + Envelopes.appendedSize(Envelopes.NO_SEND_DELAY, sequence)
+        + partitionKeyBytes;
   }
 
   /** The most bytes of a key routing gives an event logged without one: 16 hex digits. */
@@ -128,7 +130,7 @@ public final class TrackedEvent {
    */
   long recordSizeWith(long sequence) {
     return (long) body.length
-        + Envelopes.appendedSize(0L, sequence)
+        + Envelopes.appendedSize(Envelopes.NO_SEND_DELAY, sequence)
         + (partitionKey != null ? partitionKeyBytes : ROUTED_KEY_MAX_BYTES);
   }
 
@@ -177,23 +179,25 @@ public final class TrackedEvent {
 
   /** The serialized envelope (without send delay), as {@code Envelopes.decode} reads it. */
   public byte[] envelope() {
-    return data(0L);
+    return data(Envelopes.NO_SEND_DELAY);
   }
 
   /**
-   * The send delay of the event sent at {@code sentTimeMicros} (0: not sent), as {@code
-   * send_delay_us} carries it: sent time − event time, 0 (not written) when not above 0.
+   * The send delay of the event sent at {@code sentTimeMicros}, as {@code send_delay_us} carries
+   * it: sent time − event time; {@link Envelopes#NO_SEND_DELAY} when not sent (0) or when the clock
+   * stepped back.
    */
   long delayAt(long sentTimeMicros) {
-    return sentTimeMicros == 0L ? 0L : Math.max(0L, sentTimeMicros - eventTimeMicros);
+    long delay = sentTimeMicros - eventTimeMicros;
+    return sentTimeMicros == 0L || delay < 0L ? Envelopes.NO_SEND_DELAY : delay;
   }
 
-  /** The envelope's size in bytes with that send delay (0: none). */
+  /** The envelope's size in bytes with that send delay ({@link Envelopes#NO_SEND_DELAY}: none). */
   int dataSize(long delayMicros) {
     return body.length + Envelopes.appendedSize(delayMicros, sequence);
   }
 
-  /** The serialized envelope with a send delay (0: none). */
+  /** The serialized envelope with a send delay ({@link Envelopes#NO_SEND_DELAY}: none). */
   byte[] data(long delayMicros) {
     byte[] out = new byte[dataSize(delayMicros)];
     CodedOutputStream coded = CodedOutputStream.newInstance(out);
@@ -206,7 +210,10 @@ public final class TrackedEvent {
     return out;
   }
 
-  /** Writes the serialized envelope with a send delay (0: none), {@link #dataSize} bytes. */
+  /**
+   * Writes the serialized envelope with a send delay ({@link Envelopes#NO_SEND_DELAY}: none),
+   * {@link #dataSize} bytes.
+   */
   void writeData(CodedOutputStream out, long delayMicros) throws IOException {
     out.writeRawBytes(body);
     Envelopes.writeAppended(out, delayMicros, sequence);

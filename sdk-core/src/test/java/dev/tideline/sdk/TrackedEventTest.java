@@ -67,7 +67,7 @@ class TrackedEventTest {
   void changingTheEnvelopeItGaveChangesNothingItSends() {
     TrackedEvent event = accepted();
     byte[] envelope = event.envelope();
-    byte[] sent = event.data(0L);
+    byte[] sent = event.data(Envelopes.NO_SEND_DELAY);
 
     envelope[0] ^= 0x7F;
 

@@ -55,6 +55,7 @@ final class EnvelopeView {
   long sentTimeUs;
 
   long sendDelayUs;
+  boolean hasSendDelay;
   int producerIdLength;
   long producerIdHigh;
   long producerIdLow;
@@ -85,6 +86,7 @@ final class EnvelopeView {
     view.eventTimeUs = envelope.getEventTimeUs();
     view.sentTimeUs = envelope.getSentTimeUs();
     view.sendDelayUs = envelope.getSendDelayUs();
+    view.hasSendDelay = envelope.hasSendDelayUs();
     ByteString producerId = envelope.getProducerId();
     view.producerIdLength = producerId.size();
     if (view.producerIdLength == ID_LENGTH) {
@@ -102,7 +104,7 @@ final class EnvelopeView {
 
   /** Derives the sent time of a compact envelope from its event time and send delay. */
   private void finish() {
-    if (sentTimeUs == 0 && sendDelayUs > 0 && eventTimeUs > 0) {
+    if (sentTimeUs == 0 && hasSendDelay && sendDelayUs >= 0 && eventTimeUs > 0) {
       sentTimeUs = eventTimeUs + sendDelayUs;
     }
   }
@@ -203,6 +205,7 @@ final class EnvelopeView {
             break;
           case WireTags.ENVELOPE_SEND_DELAY_US:
             view.sendDelayUs = in.readInt64();
+            view.hasSendDelay = true;
             break;
           default:
             return null;
