@@ -139,11 +139,11 @@ final class Lanes {
     // A routed key is hexadecimal: as many bytes as characters.
     int keyBytes = event.partitionKey != null ? event.partitionKeyBytes : event.routedKey.length();
     int single = event.dataSize(delay) + keyBytes;
-    long withoutDelay = event.dataSize(Envelopes.NO_SEND_DELAY) + keyBytes;
+    int withoutDelay = event.dataSize(Envelopes.NO_SEND_DELAY) + keyBytes;
     if (single > limit && withoutDelay <= limit) {
       // The send delay is only for clock-skew correction: leave it out rather than the event.
       delay = Envelopes.NO_SEND_DELAY;
-      single = (int) withoutDelay;
+      single = withoutDelay;
     }
     if (single > limit) {
       settlement.drop(
