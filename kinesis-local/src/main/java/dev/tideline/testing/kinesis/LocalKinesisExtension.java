@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * }
  * }</pre>
  *
- * Register it with {@code @RegisterExtension} and {@link #builder()} for other server settings.
+ * Register it with {@code @RegisterExtension} and {@link #withServer} for other server settings.
  */
 public final class LocalKinesisExtension
     implements BeforeEachCallback, AfterEachCallback, ParameterResolver {

@@ -29,6 +29,7 @@ final class LocalKinesisInstallation {
   private LocalKinesisInstallation() {}
 
   /** The kinesis-local package folder (holding main.js and server.json), installed if missing. */
+  @SuppressWarnings("try") // the file lock is held for the block, never read
   static Path ensureInstalled(Path cacheRoot, String npmExecutable) throws LocalKinesisException {
     byte[] packageJson = resource("package.json");
     byte[] lockfile = resource("package-lock.json");
