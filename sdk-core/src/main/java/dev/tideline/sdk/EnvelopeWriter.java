@@ -101,16 +101,6 @@ final class EnvelopeWriter {
     return Envelope.newBuilder().setSchemaId(entry.getSchemaId()).build().toByteArray();
   }
 
-  /** The producer id's first 8 bytes, big-endian, for {@link Envelopes#eventId}. */
-  long producerHigh() {
-    return producerId.asReadOnlyByteBuffer().getLong(0);
-  }
-
-  /** The producer id's last 8 bytes, big-endian. */
-  long producerLow() {
-    return producerId.asReadOnlyByteBuffer().getLong(8);
-  }
-
   @SuppressWarnings("unchecked")
   EventType typeOf(Class<?> type) {
     EventType known = types.get(type);

@@ -81,8 +81,8 @@ class WireBytesGoldenTest {
             partitionKey,
             partitionKey.length(),
             EVENT_MICROS + n,
-            writer.producerHigh(),
-            writer.producerLow());
+            java.nio.ByteBuffer.wrap(PRODUCER_ID).getLong(0),
+            java.nio.ByteBuffer.wrap(PRODUCER_ID).getLong(8));
     event.accept(n, 0);
     ShardMap.hash(partitionKey, event);
     return event;
