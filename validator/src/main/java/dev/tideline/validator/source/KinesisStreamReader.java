@@ -1,7 +1,6 @@
 package dev.tideline.validator.source;
 
 import dev.tideline.kinesis.ShardListing;
-import dev.tideline.validator.HashKeyRange;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,17 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
-import software.amazon.awssdk.core.exception.AbortedException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
-import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
-import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * Reads every shard of a Kinesis stream with GetRecords (AWS SDK for Java v2), from the trim
@@ -38,7 +28,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  *
  * <p>A GetRecords call that still fails after the AWS SDK's retries ends the read with a {@link
  * StreamReadException} naming the shard and the last sequence number read from it; the records
- * handed to the consumer before it stay counted by the caller.
+ * handed to the consumer before it stay counted by the caller. Each shard is read through a {@link
+ * ShardCursor}, as in the Flink source.
  */
 public final class KinesisStreamReader implements RecordSource {
   /** GetRecords calls per second per shard: a fifth of the 5/s limit. */
@@ -70,8 +61,7 @@ public final class KinesisStreamReader implements RecordSource {
   private final StartingPosition start;
   private final Instant end;
   private final boolean stopWhenCaughtUp;
-  private final Duration interval;
-  private final int limit;
+  private final ShardCursor.Opener cursors;
   private final Clock clock;
   private final Sleeper sleeper;
   private final Progress progress;
@@ -83,8 +73,9 @@ public final class KinesisStreamReader implements RecordSource {
     this.start = builder.start;
     this.end = builder.end;
     this.stopWhenCaughtUp = builder.stopWhenCaughtUp;
-    this.interval = Duration.ofNanos((long) (1_000_000_000L / builder.getRecordsPerSecond));
-    this.limit = builder.limit;
+    this.cursors =
+        ShardCursor.opener(
+            client, streamName, builder.getRecordsPerSecond, builder.limit, builder.clock);
     this.clock = builder.clock;
     this.sleeper = builder.sleeper;
     this.progress = builder.progress;
@@ -105,26 +96,11 @@ public final class KinesisStreamReader implements RecordSource {
     return getRecordsCalls;
   }
 
-  private static final class ShardState {
-    final Shard shard;
-    final HashKeyRange range;
-    String iterator;
-    String lastSequenceNumber;
-    Instant nextCall;
-
-    ShardState(Shard shard) {
-      this.shard = shard;
-      this.range =
-          HashKeyRange.of(
-              shard.hashKeyRange().startingHashKey(), shard.hashKeyRange().endingHashKey());
-    }
-  }
-
   @Override
   public void read(Consumer<SourceRecord> consumer) throws InterruptedException {
     Map<String, Shard> shards = listShards();
     Set<String> finished = new HashSet<>();
-    Map<String, ShardState> active = new LinkedHashMap<>();
+    Map<String, ShardCursor> active = new LinkedHashMap<>();
     for (Shard shard : shards.values()) {
       if (start.kind == StartingPosition.Kind.LATEST) {
         if (shard.sequenceNumberRange().endingSequenceNumber() == null) {
@@ -138,71 +114,42 @@ public final class KinesisStreamReader implements RecordSource {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("stream read interrupted");
       }
-      ShardState next = null;
-      for (ShardState state : active.values()) {
-        if (next == null || state.nextCall.isBefore(next.nextCall)) {
-          next = state;
+      ShardCursor next = null;
+      for (ShardCursor cursor : active.values()) {
+        if (next == null || cursor.readyAt().isBefore(next.readyAt())) {
+          next = cursor;
         }
       }
-      Duration wait = Duration.between(clock.instant(), next.nextCall);
+      Duration wait = Duration.between(clock.instant(), next.readyAt());
       if (!wait.isNegative() && !wait.isZero()) {
         sleeper.sleep(wait);
       }
-      next.nextCall = clock.instant().plus(interval);
-      GetRecordsResponse response;
-      try {
-        getRecordsCalls++;
-        response =
-            client.getRecords(
-                GetRecordsRequest.builder().shardIterator(next.iterator).limit(limit).build());
-      } catch (ProvisionedThroughputExceededException e) {
-        next.nextCall = clock.instant().plus(interval.multipliedBy(4));
+      getRecordsCalls++;
+      ShardCursor.Batch batch = next.next();
+      if (!batch.answered()) {
         continue;
-      } catch (AbortedException e) {
-        // The SDK's way of saying the thread was interrupted during the call.
-        InterruptedException interrupted = new InterruptedException("stream read interrupted");
-        interrupted.initCause(e);
-        throw interrupted;
-      } catch (ExpiredIteratorException e) {
-        next.iterator = iterator(next.shard.shardId(), next.lastSequenceNumber);
-        continue;
-      } catch (SdkException e) {
-        // The SDK has already retried: give up, saying where, so the caller can keep what it read.
-        throw new StreamReadException(streamName, next.shard.shardId(), next.lastSequenceNumber, e);
       }
-      long behind = response.millisBehindLatest() == null ? 0 : response.millisBehindLatest();
       boolean pastEnd = false;
-      for (Record record : response.records()) {
-        Instant arrival = record.approximateArrivalTimestamp();
-        if (end != null && !arrival.isBefore(end)) {
+      for (SourceRecord record : batch.records()) {
+        if (end != null && !record.arrivalTime().isBefore(end)) {
           pastEnd = true;
           break;
         }
-        next.lastSequenceNumber = record.sequenceNumber();
-        consumer.accept(
-            new SourceRecord(
-                record.data().asByteArrayUnsafe(),
-                record.partitionKey(),
-                null,
-                arrival,
-                next.shard.shardId(),
-                record.sequenceNumber(),
-                next.range));
+        consumer.accept(record);
       }
       if (progress != null) {
-        progress.onGetRecords(next.shard.shardId(), response.records().size(), behind);
+        progress.onGetRecords(next.shardId(), batch.records().size(), batch.millisBehindLatest());
       }
-      next.iterator = response.nextShardIterator();
-      boolean caughtUp = response.records().isEmpty() && behind == 0;
-      if (next.iterator == null) {
+      boolean caughtUp = batch.caughtUp();
+      if (batch.shardEnded()) {
         // The shard is closed and read to its end: its children may start.
-        active.remove(next.shard.shardId());
-        finished.add(next.shard.shardId());
+        active.remove(next.shardId());
+        finished.add(next.shardId());
         shards = listShards();
         for (Shard child : shards.values()) {
           if (!active.containsKey(child.shardId())
               && !finished.contains(child.shardId())
-              && isChildOf(child, next.shard.shardId())
+              && isChildOf(child, next.shardId())
               && parentsFinished(child, shards, finished)) {
             active.put(child.shardId(), open(child, false));
           }
@@ -210,7 +157,7 @@ public final class KinesisStreamReader implements RecordSource {
       } else if (pastEnd
           || (caughtUp && stopWhenCaughtUp)
           || (caughtUp && end != null && !clock.instant().isBefore(end))) {
-        active.remove(next.shard.shardId());
+        active.remove(next.shardId());
       }
     }
   }
@@ -235,41 +182,10 @@ public final class KinesisStreamReader implements RecordSource {
     return true;
   }
 
-  private ShardState open(Shard shard, boolean fromStart) {
-    ShardState state = new ShardState(shard);
-    GetShardIteratorRequest.Builder request =
-        streamOf(GetShardIteratorRequest.builder()).shardId(shard.shardId());
-    if (!fromStart && start.kind != StartingPosition.Kind.AT_TIMESTAMP) {
-      // A child of a shard read to its end: everything in it is new to this read.
-      request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-    } else {
-      switch (start.kind) {
-        case LATEST:
-          request.shardIteratorType(ShardIteratorType.LATEST);
-          break;
-        case AT_TIMESTAMP:
-          request.shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(start.timestamp);
-          break;
-        default:
-          request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-      }
-    }
-    state.iterator = client.getShardIterator(request.build()).shardIterator();
-    state.nextCall = clock.instant();
-    return state;
-  }
-
-  private String iterator(String shardId, String afterSequenceNumber) {
-    GetShardIteratorRequest.Builder request =
-        streamOf(GetShardIteratorRequest.builder()).shardId(shardId);
-    if (afterSequenceNumber == null) {
-      request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-    } else {
-      request
-          .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-          .startingSequenceNumber(afterSequenceNumber);
-    }
-    return client.getShardIterator(request.build()).shardIterator();
+  private ShardCursor open(Shard shard, boolean fromStart) {
+    // A child of a shard read to its end: everything in it is new to this read.
+    return cursors.at(
+        shard.shardId(), ShardCursor.rangeOf(shard), fromStart ? start : start.forNewShards());
   }
 
   /** Every shard of the stream, by id (paging, ARNs and the page bound: {@link ShardListing}). */
@@ -279,13 +195,6 @@ public final class KinesisStreamReader implements RecordSource {
       shards.put(shard.shardId(), shard);
     }
     return shards;
-  }
-
-  /** Names the stream by ARN or by name, as it was given. */
-  private GetShardIteratorRequest.Builder streamOf(GetShardIteratorRequest.Builder request) {
-    return ShardListing.isArn(streamName)
-        ? request.streamARN(streamName)
-        : request.streamName(streamName);
   }
 
   /** Configures a {@link KinesisStreamReader}; each setter checks its argument at once. */
@@ -336,21 +245,13 @@ public final class KinesisStreamReader implements RecordSource {
 
     /** GetRecords calls per second per shard, in (0, 5]; default 1. */
     public Builder getRecordsPerSecond(double perSecond) {
-      if (!(perSecond > 0 && perSecond <= MAX_GET_RECORDS_PER_SECOND)) {
-        throw new IllegalArgumentException(
-            "getRecordsPerSecond must be in (0, 5] (the Kinesis limit per shard), was "
-                + perSecond);
-      }
-      this.getRecordsPerSecond = perSecond;
+      this.getRecordsPerSecond = ShardCursor.checkGetRecordsPerSecond(perSecond);
       return this;
     }
 
     /** Records per GetRecords call, in [1, 10000]; default 10,000. */
     public Builder limit(int limit) {
-      if (limit < 1 || limit > MAX_LIMIT) {
-        throw new IllegalArgumentException("limit must be in [1, 10000], was " + limit);
-      }
-      this.limit = limit;
+      this.limit = ShardCursor.checkLimit(limit);
       return this;
     }
 

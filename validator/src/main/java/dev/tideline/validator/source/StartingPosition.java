@@ -1,13 +1,23 @@
 package dev.tideline.validator.source;
 
+import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
 
-/** Where a stream read starts in each shard. Immutable. */
-public final class StartingPosition {
-  enum Kind {
+/**
+ * Where a stream read starts in each shard. Immutable; serializable, so jobs that ship their
+ * configuration to other machines (the Flink source) can carry it.
+ */
+public final class StartingPosition implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The kinds of starting position, named as Kinesis's shard iterator types. */
+  public enum Kind {
+    /** The oldest record each shard still holds. */
     TRIM_HORIZON,
+    /** Only records put after the read starts. */
     LATEST,
+    /** The first record that arrived at or after a timestamp. */
     AT_TIMESTAMP
   }
 
@@ -32,6 +42,37 @@ public final class StartingPosition {
   /** The first record that arrived at or after {@code timestamp}. */
   public static StartingPosition atTimestamp(Instant timestamp) {
     return new StartingPosition(Kind.AT_TIMESTAMP, Objects.requireNonNull(timestamp, "timestamp"));
+  }
+
+  /** The kind of position. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The timestamp of an {@link Kind#AT_TIMESTAMP} position, else null. */
+  public Instant timestamp() {
+    return timestamp;
+  }
+
+  /**
+   * Where a shard that appeared after the read started begins (a child of a shard read to its end):
+   * at its first record, since everything in it is new to the read; an AT_TIMESTAMP read keeps its
+   * timestamp, which may lie after the shard's first records.
+   */
+  public StartingPosition forNewShards() {
+    return kind == Kind.AT_TIMESTAMP ? this : trimHorizon();
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof StartingPosition
+        && ((StartingPosition) other).kind == kind
+        && Objects.equals(((StartingPosition) other).timestamp, timestamp);
+  }
+
+  @Override
+  public int hashCode() {
+    return kind.hashCode() * 31 + Objects.hashCode(timestamp);
   }
 
   @Override
