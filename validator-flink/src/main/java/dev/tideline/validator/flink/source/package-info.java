@@ -1,0 +1,1 @@
+package dev.tideline.validator.flink.source;
