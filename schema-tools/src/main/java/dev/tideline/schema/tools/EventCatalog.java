@@ -2,7 +2,7 @@ package dev.tideline.schema.tools;
 
 import dev.tideline.proto.v1.Catalog;
 import dev.tideline.proto.v1.CatalogEntry;
-import dev.tideline.schema.catalog.CatalogBuilder;
+import dev.tideline.schema.tools.catalog.CatalogBuilder;
 import dev.tideline.wire.Hex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +16,7 @@ import java.util.Map;
 import org.apache.avro.Schema;
 
 /**
- * The event catalog of a schema set, as schema-registry's {@link CatalogBuilder} builds it (events
+ * The event catalog of a schema set, as the catalog step's {@link CatalogBuilder} builds it (events
  * are messages marked {@code (tideline.v1.event)} and Avro records), optionally with a committed
  * history of released versions. What docs, diffs and fingerprints are made from. Immutable.
  */
