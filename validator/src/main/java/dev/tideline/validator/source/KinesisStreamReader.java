@@ -6,11 +6,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -68,13 +70,13 @@ public final class KinesisStreamReader implements RecordSource {
   private final KinesisClient client;
   private final String streamName;
   private final StartingPosition start;
-  private final Instant end;
+  private final @Nullable Instant end; // null: no end time
   private final boolean stopWhenCaughtUp;
   private final Duration interval;
   private final int limit;
   private final Clock clock;
   private final Sleeper sleeper;
-  private final Progress progress;
+  private final @Nullable Progress progress;
   private long getRecordsCalls;
 
   private KinesisStreamReader(Builder builder) {
@@ -108,12 +110,14 @@ public final class KinesisStreamReader implements RecordSource {
   private static final class ShardState {
     final Shard shard;
     final HashKeyRange range;
-    String iterator;
-    String lastSequenceNumber;
+    @Nullable String iterator; // null once the shard is read to its end
+    @Nullable String lastSequenceNumber; // null until a record is read
     Instant nextCall;
 
-    ShardState(Shard shard) {
+    ShardState(Shard shard, String iterator, Instant nextCall) {
       this.shard = shard;
+      this.iterator = iterator;
+      this.nextCall = nextCall;
       this.range =
           HashKeyRange.of(
               shard.hashKeyRange().startingHashKey(), shard.hashKeyRange().endingHashKey());
@@ -138,9 +142,11 @@ public final class KinesisStreamReader implements RecordSource {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("stream read interrupted");
       }
-      ShardState next = null;
-      for (ShardState state : active.values()) {
-        if (next == null || state.nextCall.isBefore(next.nextCall)) {
+      Iterator<ShardState> states = active.values().iterator();
+      ShardState next = states.next(); // the shard to call soonest
+      while (states.hasNext()) {
+        ShardState state = states.next();
+        if (state.nextCall.isBefore(next.nextCall)) {
           next = state;
         }
       }
@@ -236,7 +242,6 @@ public final class KinesisStreamReader implements RecordSource {
   }
 
   private ShardState open(Shard shard, boolean fromStart) {
-    ShardState state = new ShardState(shard);
     GetShardIteratorRequest.Builder request =
         streamOf(GetShardIteratorRequest.builder()).shardId(shard.shardId());
     if (!fromStart && start.kind != StartingPosition.Kind.AT_TIMESTAMP) {
@@ -254,12 +259,11 @@ public final class KinesisStreamReader implements RecordSource {
           request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
       }
     }
-    state.iterator = client.getShardIterator(request.build()).shardIterator();
-    state.nextCall = clock.instant();
-    return state;
+    return new ShardState(
+        shard, client.getShardIterator(request.build()).shardIterator(), clock.instant());
   }
 
-  private String iterator(String shardId, String afterSequenceNumber) {
+  private String iterator(String shardId, @Nullable String afterSequenceNumber) {
     GetShardIteratorRequest.Builder request =
         streamOf(GetShardIteratorRequest.builder()).shardId(shardId);
     if (afterSequenceNumber == null) {
@@ -293,13 +297,13 @@ public final class KinesisStreamReader implements RecordSource {
     private final KinesisClient client;
     private final String streamName;
     private StartingPosition start = StartingPosition.trimHorizon();
-    private Instant end;
+    private @Nullable Instant end;
     private boolean stopWhenCaughtUp = true;
     private double getRecordsPerSecond = DEFAULT_GET_RECORDS_PER_SECOND;
     private int limit = DEFAULT_LIMIT;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = duration -> Thread.sleep(Math.max(1, duration.toMillis()));
-    private Progress progress;
+    private @Nullable Progress progress;
 
     private Builder(KinesisClient client, String streamName) {
       this.client = Objects.requireNonNull(client, "client");

@@ -2,6 +2,7 @@ package dev.tideline.validator.source;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** Where a stream read starts in each shard. Immutable. */
 public final class StartingPosition {
@@ -12,9 +13,9 @@ public final class StartingPosition {
   }
 
   final Kind kind;
-  final Instant timestamp;
+  final @Nullable Instant timestamp; // for AT_TIMESTAMP
 
-  private StartingPosition(Kind kind, Instant timestamp) {
+  private StartingPosition(Kind kind, @Nullable Instant timestamp) {
     this.kind = kind;
     this.timestamp = timestamp;
   }
