@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The delivery audit per producer: sequence gaps and repeats, and the producers' own {@code
@@ -20,8 +21,8 @@ import java.util.UUID;
 final class DeliveryAudit {
   private final Map<UUID, ProducerState> producers = new HashMap<>();
   // The producer used last: events of one record mostly share it, so it is found without a lookup.
-  private UUID lastProducerId;
-  private ProducerState lastProducer;
+  private @Nullable UUID lastProducerId;
+  private @Nullable ProducerState lastProducer;
 
   /**
    * Counts an event that names its producer (a 16-byte id) and sequence (not 0).
@@ -43,17 +44,22 @@ final class DeliveryAudit {
 
   /** The state of the event's producer; the last one used without a lookup. */
   private ProducerState producer(EnvelopeView envelope) {
-    if (lastProducer == null
-        || lastProducerId.getMostSignificantBits() != envelope.producerIdHigh
-        || lastProducerId.getLeastSignificantBits() != envelope.producerIdLow) {
-      lastProducerId = envelope.producerUuid();
-      lastProducer = producers.get(lastProducerId);
-      if (lastProducer == null) {
-        lastProducer = new ProducerState();
-        producers.put(lastProducerId, lastProducer);
+    UUID id = lastProducerId;
+    ProducerState producer = lastProducer;
+    if (id == null
+        || producer == null
+        || id.getMostSignificantBits() != envelope.producerIdHigh
+        || id.getLeastSignificantBits() != envelope.producerIdLow) {
+      id = new UUID(envelope.producerIdHigh, envelope.producerIdLow); // add() takes 16-byte ids
+      producer = producers.get(id);
+      if (producer == null) {
+        producer = new ProducerState();
+        producers.put(id, producer);
       }
+      lastProducerId = id;
+      lastProducer = producer;
     }
-    return lastProducer;
+    return producer;
   }
 
   /** One entry per producer, sorted by producer id. */

@@ -2,6 +2,7 @@ package dev.tideline.validator;
 
 import dev.tideline.events.v1.ProducerAudit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ final class ProducerState {
               sum[1],
               arrived,
               sum[2],
-              droppedByReason.get(entry.getKey()),
+              droppedByReason.getOrDefault(entry.getKey(), Collections.emptyMap()),
               typeLost));
     }
     List<long[]> gaps = sequences.gaps();

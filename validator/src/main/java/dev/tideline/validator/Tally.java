@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts what a validation run saw: valid and invalid events per event type × hour × platform × app
@@ -45,8 +46,8 @@ public final class Tally {
   private long valid;
   private long duplicates;
   private final Map<String, Long> invalidByReason = new TreeMap<>();
-  private Instant firstArrival;
-  private Instant lastArrival;
+  private @Nullable Instant firstArrival;
+  private @Nullable Instant lastArrival;
   private long envelopeFallbacks;
   private long payloadFallbacks;
   private long validFallbacks;
@@ -121,7 +122,8 @@ public final class Tally {
     if (fallbacks != 0) {
       countFallbacks(fallbacks, isValid);
     }
-    String reason = isValid ? null : event.reason().id();
+    ViolationKind kind = event.reason(); // null when valid
+    String reason = kind == null ? null : kind.id();
     if (isValid) {
       valid++;
     } else {
@@ -135,7 +137,8 @@ public final class Tally {
     String appVersion = envelope == null ? "" : envelope.appVersion;
     long eventUs = envelope == null ? 0 : envelope.eventTimeUs;
     boolean timed = isValid && !duplicate && eventUs > 0;
-    long latenessMs = timed ? lateness.add(eventUs, envelope.sentTimeUs, arrivalMs) : -1;
+    long latenessMs =
+        timed && envelope != null ? lateness.add(eventUs, envelope.sentTimeUs, arrivalMs) : -1;
     byType.add(type, reason, duplicate, latenessMs);
     byArrivalHour.add(
         Math.floorDiv(arrivalMs, VolumeRows.HOUR_MS),

@@ -2,6 +2,7 @@ package dev.tideline.validator;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The counts of one row or event type: events, valid, duplicates, invalid by reason, and valid
@@ -22,7 +23,7 @@ final class VolumeCounts {
    * @param reason the reason it is invalid, null when valid
    * @param latenessMs its lateness when it is a valid first copy with an event time, else -1
    */
-  void add(String reason, boolean duplicate, long latenessMs) {
+  void add(@Nullable String reason, boolean duplicate, long latenessMs) {
     events++;
     if (reason == null) {
       valid++;

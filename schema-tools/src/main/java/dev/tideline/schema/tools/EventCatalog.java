@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The event catalog of a schema set, as the catalog step's {@link CatalogBuilder} builds it (events
@@ -33,7 +34,7 @@ public final class EventCatalog {
    * @param history the committed history folder, or null for none
    * @throws SchemaException if the schemas or the history cannot be read
    */
-  public static EventCatalog of(SchemaSet set, Path history) {
+  public static EventCatalog of(SchemaSet set, @Nullable Path history) {
     CatalogBuilder builder = CatalogBuilder.create();
     try {
       builder.addDescriptorSet(set.descriptors().toByteArray());

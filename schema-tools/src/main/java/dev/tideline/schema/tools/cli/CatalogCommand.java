@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,19 +30,19 @@ final class CatalogCommand implements Callable<Integer> {
       names = "--descriptor-set",
       paramLabel = "<file>",
       description = "A descriptor set built with imports; without it, --schemas are compiled.")
-  Path descriptorSet;
+  @Nullable Path descriptorSet;
 
   @Option(
       names = "--avro",
       paramLabel = "<dir>",
       description = "A folder of .avsc files (with --descriptor-set).")
-  Path avro;
+  @Nullable Path avro;
 
   @Option(
       names = "--history",
       paramLabel = "<dir>",
       description = "The committed history of released versions.")
-  Path history;
+  @Nullable Path history;
 
   // An optional value, so a build can pass --record=${tideline.catalog.record} (the build step's
   // switch) instead of adding or leaving out the flag.
