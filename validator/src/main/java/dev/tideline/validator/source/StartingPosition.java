@@ -51,7 +51,7 @@ public final class StartingPosition implements Serializable {
   }
 
   /** The timestamp of an {@link Kind#AT_TIMESTAMP} position, else null. */
-  public Instant timestamp() {
+  public @Nullable Instant timestamp() {
     return timestamp;
   }
 
