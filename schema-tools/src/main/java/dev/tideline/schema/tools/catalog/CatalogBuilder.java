@@ -35,7 +35,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The catalog step: builds a {@link Catalog} from the schemas of a build (a protoc descriptor set
@@ -89,12 +91,13 @@ public final class CatalogBuilder {
     }
     ProtoSchemas schemas = ProtoSchemas.of(set);
     for (String name : schemas.messageNames()) {
-      DescriptorProto message = schemas.message(name);
+      // Both lookups find what messageNames() listed.
+      DescriptorProto message = Objects.requireNonNull(schemas.message(name), name);
       ByteString event = CustomOptions.read(message.getOptions(), CustomOptions.RULES_OR_EVENT);
       if (event == null) {
         continue;
       }
-      FileDescriptorProto file = schemas.fileOf(name);
+      FileDescriptorProto file = Objects.requireNonNull(schemas.fileOf(name), name);
       CatalogEntry.Builder entry =
           CatalogEntry.newBuilder()
               .setEventType(name)
@@ -311,9 +314,11 @@ public final class CatalogBuilder {
     CodedOutputStream coded = CodedOutputStream.newInstance(out);
     try {
       for (String name : ordered) {
+        // addWithDependencies put only names it found in byName into ordered.
+        FileDescriptorProto file = Objects.requireNonNull(byName.get(name), name);
         coded.writeBytes(
             FILE_DESCRIPTOR_SET_FILE,
-            CustomOptions.without(byName.get(name).toByteString(), FILE_SOURCE_CODE_INFO));
+            CustomOptions.without(file.toByteString(), FILE_SOURCE_CODE_INFO));
       }
       coded.flush();
     } catch (IOException e) {
@@ -353,7 +358,7 @@ public final class CatalogBuilder {
       DescriptorProto nested = typeName.isEmpty() ? null : schemas.message(typeName);
       boolean map = nested != null && nested.getOptions().getMapEntry();
       String type;
-      if (map) {
+      if (nested != null && map) {
         type =
             "map<"
                 + readableType(nested.getField(0))
@@ -386,7 +391,7 @@ public final class CatalogBuilder {
   }
 
   /** Parses an option's bytes; absent (null) gives the default instance. */
-  private static <T extends MessageLite> T parse(Parser<T> parser, ByteString bytes) {
+  private static <T extends MessageLite> T parse(Parser<T> parser, @Nullable ByteString bytes) {
     try {
       return parser.parseFrom(bytes == null ? ByteString.EMPTY : bytes);
     } catch (InvalidProtocolBufferException e) {

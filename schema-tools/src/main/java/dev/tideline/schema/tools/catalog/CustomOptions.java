@@ -7,6 +7,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.WireFormat;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads Tideline's custom options (tideline/v1/options.proto) out of descriptor options by field
@@ -54,7 +55,7 @@ final class CustomOptions {
   }
 
   /** The merged bytes of the option with this field number, or null when it is not set. */
-  static ByteString read(MessageLite options, int fieldNumber) {
+  static @Nullable ByteString read(MessageLite options, int fieldNumber) {
     ByteString found = null;
     try {
       CodedInputStream in = options.toByteString().newCodedInput();
