@@ -1,6 +1,7 @@
 package dev.tideline.validator;
 
 import dev.tideline.proto.v1.PiiClass;
+import java.io.Serializable;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -11,7 +12,9 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  */
-public final class Violation {
+public final class Violation implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final ViolationKind kind;
   private final String code;
   private final String path;
@@ -35,6 +38,18 @@ public final class Violation {
     this.actual = actual;
     this.sensitive = sensitive;
     this.message = Objects.requireNonNull(message, "message");
+  }
+
+  /** A violation as {@link TallyEntry#readFrom} reads it back. */
+  static Violation restore(
+      ViolationKind kind,
+      String code,
+      String path,
+      String expected,
+      String actual,
+      boolean sensitive,
+      String message) {
+    return new Violation(kind, code, path, expected, actual, sensitive, message);
   }
 
   static Violation of(ViolationKind kind, String code, String path, String message) {
