@@ -84,6 +84,8 @@ final class Planting {
   /** The producer's own audit: {@code sent} clicks sent of sequences first to last. */
   static ProducerAudit clickAudit(long first, long last, long sent) {
     return ProducerAudit.newBuilder()
+        .setPeriodStartUs(1_764_000_000_000_000L)
+        .setPeriodEndUs(1_764_000_060_000_000L)
         .setFirstSequence(first)
         .setLastSequence(last)
         .addCounts(
