@@ -14,11 +14,13 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -158,7 +160,7 @@ public class SpoolBenchmark {
         throw new IllegalStateException("refused: " + last.outcome() + "; " + tracker.metrics());
       }
     }
-    awaitWritten(last, tracker);
+    awaitWritten(Objects.requireNonNull(last, "a batch is not empty"), tracker);
   }
 
   /** One durable event, waiting until it is synced. */
@@ -202,7 +204,7 @@ public class SpoolBenchmark {
     final InMemorySink sink = InMemorySink.withShards(4);
     final LongAdder acknowledged = new LongAdder();
     final LongAdder wrongSize = new LongAdder();
-    final Path directory;
+    final @Nullable Path directory; // when spooled
     final boolean spooled;
     long acknowledgedBefore;
 
@@ -228,7 +230,7 @@ public class SpoolBenchmark {
               }
             });
       }
-      if (spooled) {
+      if (directory != null) {
         builder.spool(
             SpoolConfig.builder(directory.toFile())
                 .commitInterval(SpoolConfig.DEFAULT_COMMIT_INTERVAL_MILLIS, TimeUnit.MILLISECONDS)

@@ -18,7 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An index of the messages and enums of a protobuf {@link FileDescriptorSet}, and the
@@ -70,17 +72,17 @@ public final class ProtoSchemas {
   }
 
   /** The message with this full name (no leading dot), or null. */
-  public DescriptorProto message(String fullName) {
+  public @Nullable DescriptorProto message(String fullName) {
     return messages.get(fullName);
   }
 
   /** The enum with this full name (no leading dot), or null. */
-  public EnumDescriptorProto enumType(String fullName) {
+  public @Nullable EnumDescriptorProto enumType(String fullName) {
     return enums.get(fullName);
   }
 
   /** The file that declares this message or enum, or null. */
-  public FileDescriptorProto fileOf(String fullName) {
+  public @Nullable FileDescriptorProto fileOf(String fullName) {
     return fileOfType.get(fullName);
   }
 
@@ -108,29 +110,31 @@ public final class ProtoSchemas {
    * @throws IllegalArgumentException if the message, or a type it references, is not in the set
    */
   public String canonicalForm(String messageFullName) {
-    if (!messages.containsKey(messageFullName)) {
+    DescriptorProto root = messages.get(messageFullName);
+    if (root == null) {
       throw new IllegalArgumentException(
           "no message " + messageFullName + " in the descriptor set");
     }
-    Map<String, Boolean> closure = new TreeMap<>(); // name -> is message
-    Deque<String> pending = new ArrayDeque<>();
-    pending.add(messageFullName);
-    closure.put(messageFullName, true);
+    Set<String> closure = new TreeSet<>();
+    Deque<DescriptorProto> pending = new ArrayDeque<>();
+    pending.add(root);
+    closure.add(messageFullName);
     while (!pending.isEmpty()) {
-      DescriptorProto message = messages.get(pending.poll());
+      DescriptorProto message = pending.remove();
       for (FieldDescriptorProto field : message.getFieldList()) {
         if (!field.hasTypeName()) {
           continue;
         }
         String ref = stripDot(field.getTypeName());
-        if (closure.containsKey(ref)) {
+        if (closure.contains(ref)) {
           continue;
         }
-        if (messages.containsKey(ref)) {
-          closure.put(ref, true);
-          pending.add(ref);
+        DescriptorProto referenced = messages.get(ref);
+        if (referenced != null) {
+          closure.add(ref);
+          pending.add(referenced);
         } else if (enums.containsKey(ref)) {
-          closure.put(ref, false);
+          closure.add(ref);
         } else {
           throw new IllegalArgumentException(
               messageFullName + " references " + ref + ", which is not in the descriptor set");
@@ -138,11 +142,14 @@ public final class ProtoSchemas {
       }
     }
     StringBuilder out = new StringBuilder();
-    for (Map.Entry<String, Boolean> type : closure.entrySet()) {
-      if (type.getValue()) {
-        appendMessage(out, type.getKey(), messages.get(type.getKey()));
-      } else {
-        appendEnum(out, type.getKey(), enums.get(type.getKey()));
+    for (String name : closure) {
+      // Every name in the closure is a message or an enum of this set.
+      DescriptorProto message = messages.get(name);
+      EnumDescriptorProto enumType = enums.get(name);
+      if (message != null) {
+        appendMessage(out, name, message);
+      } else if (enumType != null) {
+        appendEnum(out, name, enumType);
       }
     }
     return out.toString();

@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The schemas this process knows: every version of every event schema in the catalogs it was built
@@ -128,7 +129,7 @@ public final class SchemaRegistry {
   }
 
   /** The newest entry with this schema id, or null. */
-  public CatalogEntry byId(long schemaId) {
+  public @Nullable CatalogEntry byId(long schemaId) {
     return byId.get(schemaId);
   }
 
@@ -137,7 +138,7 @@ public final class SchemaRegistry {
    * event_type} when the catalog does not know the id (envelopes written before the compact
    * envelope carry one); null when neither names it.
    */
-  public String eventType(Envelope envelope) {
+  public @Nullable String eventType(Envelope envelope) {
     CatalogEntry entry = byId(envelope.getSchemaId());
     if (entry != null) {
       return entry.getEventType();
@@ -170,7 +171,7 @@ public final class SchemaRegistry {
    * The entry for a generated class (protobuf message or Avro specific record), or null when no
    * catalog names it. Cached per class.
    */
-  public CatalogEntry forClass(Class<?> type) {
+  public @Nullable CatalogEntry forClass(Class<?> type) {
     Optional<CatalogEntry> cached = byClass.get(type);
     if (cached == null) {
       cached = Optional.ofNullable(byClassName.get(type.getName()));

@@ -8,6 +8,7 @@ import dev.tideline.proto.v1.Envelope;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and writes {@link Envelope}s, the unit every event travels in.
@@ -54,7 +55,7 @@ public final class Envelopes {
    * bytes), else the id derived from its producer id and sequence ({@link #eventId(long, long,
    * long)}); null when it has neither.
    */
-  public static UUID eventId(Envelope envelope) {
+  public static @Nullable UUID eventId(Envelope envelope) {
     ByteString own = envelope.getEventId();
     if (own.size() == ID_LENGTH) {
       ByteBuffer id = own.asReadOnlyByteBuffer();

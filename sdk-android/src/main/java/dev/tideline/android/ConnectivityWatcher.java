@@ -6,6 +6,7 @@ import android.net.Network;
 import android.net.NetworkCapabilities;
 import android.util.Log;
 import dev.tideline.proto.v1.NetworkType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Follows the default network (API 24: {@code registerDefaultNetworkCallback}): flushes when a
@@ -22,7 +23,7 @@ final class ConnectivityWatcher extends ConnectivityManager.NetworkCallback {
   }
 
   /** Registers a watcher, or returns null (no ACCESS_NETWORK_STATE permission, no service). */
-  static ConnectivityWatcher register(Tideline tideline) {
+  static @Nullable ConnectivityWatcher register(Tideline tideline) {
     try {
       ConnectivityManager connectivity =
           (ConnectivityManager) tideline.app.getSystemService(Context.CONNECTIVITY_SERVICE);

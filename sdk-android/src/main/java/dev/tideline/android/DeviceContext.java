@@ -11,13 +11,14 @@ import dev.tideline.proto.v1.NetworkType;
 import dev.tideline.proto.v1.Platform;
 import java.util.Locale;
 import java.util.TimeZone;
+import org.jspecify.annotations.Nullable;
 
 /** Reads what every envelope says about the app and the device. Stateless. */
 final class DeviceContext {
   private DeviceContext() {}
 
   /** The app's package info, or null if the package manager does not know it. */
-  static PackageInfo packageInfo(Context app) {
+  static @Nullable PackageInfo packageInfo(Context app) {
     try {
       return app.getPackageManager().getPackageInfo(app.getPackageName(), 0);
     } catch (PackageManager.NameNotFoundException | RuntimeException e) {
@@ -26,7 +27,7 @@ final class DeviceContext {
   }
 
   /** The context of a new process: app, OS, device, locale, time zone, network; no session. */
-  static dev.tideline.proto.v1.Context read(Context app, PackageInfo info) {
+  static dev.tideline.proto.v1.Context read(Context app, @Nullable PackageInfo info) {
     dev.tideline.proto.v1.Context.Builder context =
         dev.tideline.proto.v1.Context.newBuilder()
             .setAppId(app.getPackageName())

@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tideline in an Android app: call {@link #init(Context, TidelineConfig)} once, in {@code
@@ -66,7 +67,7 @@ public final class Tideline {
   private static final String TAG = "Tideline";
 
   private static final Object INSTANCE_LOCK = new Object();
-  private static Tideline instance; // guarded by INSTANCE_LOCK
+  private static @Nullable Tideline instance; // guarded by INSTANCE_LOCK
 
   final Context app;
   final TidelineConfig config;
@@ -77,11 +78,11 @@ public final class Tideline {
   private final AtomicLong pendingRefused = new AtomicLong();
 
   private final Object lock = new Object();
-  private volatile Tracker tracker; // written under lock
+  private volatile @Nullable Tracker tracker; // written under lock
   private final ArrayDeque<Pending> pending = new ArrayDeque<>(); // guarded by lock
   private dev.tideline.proto.v1.Context context; // guarded by lock
   private boolean closed; // guarded by lock
-  private Completion<Void> closing; // guarded by lock
+  private @Nullable Completion<Void> closing; // guarded by lock
 
   // Main thread only (lifecycle callbacks).
   private long backgroundSinceMillis = -1;
@@ -89,14 +90,14 @@ public final class Tideline {
   private String lastScreen = "";
 
   // Executor thread only.
-  private ScheduledFuture<?> periodicFlush;
-  private ConnectivityWatcher connectivity;
+  private @Nullable ScheduledFuture<?> periodicFlush;
+  private @Nullable ConnectivityWatcher connectivity;
 
   private static final class Pending {
     final Object event;
-    final Completion<LogReceipt> durable;
+    final @Nullable Completion<LogReceipt> durable; // null: a plain log()
 
-    Pending(Object event, Completion<LogReceipt> durable) {
+    Pending(Object event, @Nullable Completion<LogReceipt> durable) {
       this.event = event;
       this.durable = durable;
     }
@@ -167,7 +168,7 @@ public final class Tideline {
   }
 
   /** The running instance, or null before {@link #init} and after {@link #close}. */
-  public static Tideline get() {
+  public static @Nullable Tideline get() {
     synchronized (INSTANCE_LOCK) {
       return instance;
     }
@@ -260,7 +261,8 @@ public final class Tideline {
     ready.whenComplete(
         (tracker, failure) -> {
           if (tracker == null) {
-            done.fail(failure);
+            // ready fails, with its cause, when it built no tracker.
+            done.fail(failure != null ? failure : new IllegalStateException("no tracker"));
             return;
           }
           tracker
@@ -316,7 +318,7 @@ public final class Tideline {
   }
 
   /** For tests: stops this instance's callbacks and threads as a process kill would. */
-  Tracker abandon() {
+  @Nullable Tracker abandon() {
     synchronized (lock) {
       closed = true;
       pending.clear();
@@ -353,7 +355,7 @@ public final class Tideline {
   }
 
   /** The tracker's counters, or null before it is ready. */
-  public TrackerMetrics metrics() {
+  public @Nullable TrackerMetrics metrics() {
     Tracker current = tracker;
     return current == null ? null : current.metrics();
   }
@@ -396,7 +398,7 @@ public final class Tideline {
   }
 
   /** For tests: the tracker, or null before it is ready. */
-  Tracker tracker() {
+  @Nullable Tracker tracker() {
     return tracker;
   }
 
@@ -477,7 +479,7 @@ public final class Tideline {
     }
   }
 
-  private File noBackupFilesDir() {
+  private @Nullable File noBackupFilesDir() {
     try {
       return app.getNoBackupFilesDir();
     } catch (RuntimeException e) {
@@ -486,7 +488,7 @@ public final class Tideline {
     }
   }
 
-  private Tracker buildTracker(File noBackup) {
+  private Tracker buildTracker(@Nullable File noBackup) {
     SpoolConfig spool = null;
     if (config.spool != null) {
       spool = config.spool;

@@ -9,6 +9,7 @@ import dev.tideline.sdk.TrackerListener;
 import dev.tideline.sdk.sink.RecordSink;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How {@link Tideline} runs in an app: the stream and the transport, the spool, sessions, the
@@ -61,7 +62,7 @@ public final class TidelineConfig {
   final RecordSink sink;
   final boolean spoolEnabled;
   final long spoolMaxBytes;
-  final SpoolConfig spool;
+  final @Nullable SpoolConfig spool; // null: the default spool, or none
   final long sessionTimeoutMillis;
   final long flushIntervalMillis;
   final boolean flushOnConnectivity;
@@ -73,7 +74,7 @@ public final class TidelineConfig {
   final boolean screenViews;
   final int maxPendingEvents;
   final TrackerListener listener;
-  final TrackerOptions trackerOptions;
+  final @Nullable TrackerOptions trackerOptions;
 
   private TidelineConfig(Builder b) {
     this.streamName = b.streamName;
@@ -121,7 +122,7 @@ public final class TidelineConfig {
     private RecordSink sink;
     private boolean spoolEnabled = true;
     private long spoolMaxBytes = DEFAULT_SPOOL_MAX_BYTES;
-    private SpoolConfig spool;
+    private @Nullable SpoolConfig spool;
     private long sessionTimeoutMillis = DEFAULT_SESSION_TIMEOUT_MILLIS;
     private long flushIntervalMillis = DEFAULT_FLUSH_INTERVAL_MILLIS;
     private boolean flushOnConnectivity = true;
@@ -133,8 +134,10 @@ public final class TidelineConfig {
     private boolean screenViews = true;
     private int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
     private TrackerListener listener = TrackerListener.noop();
-    private TrackerOptions trackerOptions;
+    private @Nullable TrackerOptions trackerOptions;
 
+    // streamName and sink have no default: build() refuses a builder without them.
+    @SuppressWarnings("NullAway.Init")
     private Builder() {}
 
     /**

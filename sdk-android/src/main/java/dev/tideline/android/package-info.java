@@ -4,5 +4,7 @@
  * the app's no-backup folder, the device and session context, the standard lifecycle events and the
  * flushing triggers are automatic; the Kinesis transport for apps is in {@code
  * dev.tideline.android.aws}.
+ *
+ * <p>Checked by NullAway: nothing here is null unless annotated {@code @Nullable}.
  */
 package dev.tideline.android;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Builds one KPL aggregated record for one shard, keeping its exact size as events are added so the
@@ -150,7 +151,7 @@ final class Aggregator {
     for (int i = 0; i < delays.length; i++) {
       TrackedEvent event = events.get(i);
       delays[i] = event.delayAt(builtMicros);
-      size += KplRecords.recordSize(keyIndex.get(event.sentKey()), event.dataSize(delays[i]));
+      size += KplRecords.recordSize(keyIndexOf(event), event.dataSize(delays[i]));
     }
     if (size > bodySize) {
       // The true delays need more than the room reserved for all of them (a nearly full record
@@ -159,7 +160,7 @@ final class Aggregator {
       for (int i = 0; i < delays.length; i++) {
         TrackedEvent event = events.get(i);
         delays[i] = delay(event, openedMicros, builtMicros);
-        size += KplRecords.recordSize(keyIndex.get(event.sentKey()), event.dataSize(delays[i]));
+        size += KplRecords.recordSize(keyIndexOf(event), event.dataSize(delays[i]));
       }
     }
     byte[] out =
@@ -171,14 +172,18 @@ final class Aggregator {
               }
               for (int i = 0; i < delays.length; i++) {
                 TrackedEvent event = events.get(i);
-                KplRecords.writeRecordHeader(
-                    coded, keyIndex.get(event.sentKey()), event.dataSize(delays[i]));
+                KplRecords.writeRecordHeader(coded, keyIndexOf(event), event.dataSize(delays[i]));
                 event.writeData(coded, delays[i]);
               }
             });
     SinkRecord record = SinkRecord.of(first.sentKey(), first.hashKey().toString(), out);
     // The aggregate is done with once built: its record takes the list as it is.
     return new OutRecord(events, record, laneKey, true);
+  }
+
+  /** The index of an added event's partition key among the record's keys (tryAdd recorded it). */
+  private int keyIndexOf(TrackedEvent event) {
+    return Objects.requireNonNull(keyIndex.get(event.sentKey()));
   }
 
   /** One event as its own Kinesis record, routed by its partition key. */

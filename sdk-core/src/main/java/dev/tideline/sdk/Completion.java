@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of an asynchronous operation, completed once with a value or a failure: what {@link
@@ -37,16 +38,16 @@ public final class Completion<T> {
      * @param value the value when it succeeded (may be null), otherwise null
      * @param failure the cause when it failed, otherwise null
      */
-    void onComplete(T value, Throwable failure);
+    void onComplete(@Nullable T value, @Nullable Throwable failure);
   }
 
   private final Object lock = new Object();
 
   // Guarded by lock.
   private boolean done;
-  private T value;
-  private Throwable failure;
-  private List<Callback<? super T>> callbacks;
+  private @Nullable T value;
+  private @Nullable Throwable failure;
+  private @Nullable List<Callback<? super T>> callbacks;
 
   private Completion() {}
 
@@ -56,7 +57,7 @@ public final class Completion<T> {
   }
 
   /** A handle that already succeeded with a value. */
-  public static <T> Completion<T> succeeded(T value) {
+  public static <T> Completion<T> succeeded(@Nullable T value) {
     Completion<T> completion = new Completion<>();
     completion.succeed(value);
     return completion;
@@ -112,7 +113,7 @@ public final class Completion<T> {
    *
    * @return false if it was already complete (the first completion wins)
    */
-  public boolean succeed(T value) {
+  public boolean succeed(@Nullable T value) {
     return complete(value, null);
   }
 
@@ -126,7 +127,7 @@ public final class Completion<T> {
     return complete(null, Objects.requireNonNull(failure, "failure"));
   }
 
-  private boolean complete(T value, Throwable failure) {
+  private boolean complete(@Nullable T value, @Nullable Throwable failure) {
     List<Callback<? super T>> toRun;
     synchronized (lock) {
       if (done) {
@@ -172,7 +173,8 @@ public final class Completion<T> {
     return this;
   }
 
-  private static <T> void run(Callback<? super T> callback, T value, Throwable failure) {
+  private static <T> void run(
+      Callback<? super T> callback, @Nullable T value, @Nullable Throwable failure) {
     try {
       callback.onComplete(value, failure);
     } catch (RuntimeException | Error e) {
@@ -195,14 +197,14 @@ public final class Completion<T> {
   }
 
   /** The value of a successful completion; null while pending, after a failure, or for Void. */
-  public T value() {
+  public @Nullable T value() {
     synchronized (lock) {
       return value;
     }
   }
 
   /** The cause of a failed completion; null while pending or after a success. */
-  public Throwable failure() {
+  public @Nullable Throwable failure() {
     synchronized (lock) {
       return failure;
     }

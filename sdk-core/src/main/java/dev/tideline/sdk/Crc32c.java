@@ -1,6 +1,7 @@
 package dev.tideline.sdk;
 
 import java.util.zip.Checksum;
+import org.jspecify.annotations.Nullable;
 
 /**
  * CRC-32C (Castagnoli), the checksum of every spool frame: the JDK's intrinsic {@code
@@ -15,7 +16,7 @@ final class Crc32c {
 
   private static final int[] TABLE = new int[256];
 
-  private static final Class<?> JDK_CLASS;
+  private static final @Nullable Class<?> JDK_CLASS;
 
   static {
     for (int i = 0; i < 256; i++) {

@@ -10,7 +10,9 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects ready records from the lanes into PutRecords calls (at most the entry and byte limits,
@@ -210,7 +212,7 @@ final class Dispatcher {
       records.add(record.record);
       inFlightRecords.add(record);
       if (strict) {
-        lanes.existing(record.laneKey).inFlight = true;
+        lanes.lane(record.laneKey).inFlight = true; // the lane the record was taken from
       }
     }
     metrics.putRecordsCalls.increment();
@@ -251,7 +253,10 @@ final class Dispatcher {
   }
 
   private void onResult(
-      List<OutRecord> request, long epoch, PutRecordsResult result, Throwable failure) {
+      List<OutRecord> request,
+      long epoch,
+      @Nullable PutRecordsResult result,
+      @Nullable Throwable failure) {
     completed(request);
     if (stopped) {
       return;
@@ -266,10 +271,13 @@ final class Dispatcher {
       if (record.abandoned) {
         continue;
       }
-      EntryResult entry = callFailure != null ? callFailure : result.entries().get(i);
+      // Without a failure of the whole call, the sink answered every entry.
+      EntryResult entry =
+          callFailure != null ? callFailure : Objects.requireNonNull(result).entries().get(i);
       Lane lane = lanes.lane(record.laneKey);
       if (entry.isSuccess()) {
-        misrouted |= stored(record, lane, entry.shardId());
+        // A stored entry names its shard (EntryResult.success requires one).
+        misrouted |= stored(record, lane, Objects.requireNonNull(entry.shardId()));
       } else {
         failed(record, lane, entry, round, now);
       }
@@ -286,7 +294,8 @@ final class Dispatcher {
    * call timeout, or every entry failed with {@link ErrorCodes#TRANSPORT_ERROR}, as sinks answer
    * such calls), grows it back when it did.
    */
-  private void adapt(long epoch, PutRecordsResult result, EntryResult callFailure) {
+  private void adapt(
+      long epoch, @Nullable PutRecordsResult result, @Nullable EntryResult callFailure) {
     if (!didNotComplete(result, callFailure)) {
       window.completed();
     } else if (window.lost(epoch)) {
@@ -304,11 +313,12 @@ final class Dispatcher {
     }
   }
 
-  private static boolean didNotComplete(PutRecordsResult result, EntryResult callFailure) {
+  private static boolean didNotComplete(
+      @Nullable PutRecordsResult result, @Nullable EntryResult callFailure) {
     if (callFailure != null) {
       return ErrorCodes.TRANSPORT_ERROR.equals(callFailure.errorCode());
     }
-    List<EntryResult> entries = result.entries();
+    List<EntryResult> entries = Objects.requireNonNull(result).entries(); // see onResult
     if (entries.isEmpty() || result.failedCount() != entries.size()) {
       return false;
     }
@@ -335,8 +345,8 @@ final class Dispatcher {
   }
 
   /** The failure of the whole call, as every entry's result; null if the sink answered each. */
-  private EntryResult callFailure(
-      List<OutRecord> request, PutRecordsResult result, Throwable failure) {
+  private @Nullable EntryResult callFailure(
+      List<OutRecord> request, @Nullable PutRecordsResult result, @Nullable Throwable failure) {
     String code = ErrorCodes.SINK_ERROR;
     String message;
     if (failure instanceof CallTimeout) {
@@ -380,7 +390,8 @@ final class Dispatcher {
   /** The entry failed: dead-lettered if the retry policy gives up, else retried in the round. */
   private void failed(
       OutRecord record, Lane lane, EntryResult entry, RetryPolicy.Round round, long now) {
-    String code = entry.errorCode();
+    // A failed entry has a code (EntryResult.failure requires one).
+    String code = Objects.requireNonNull(entry.errorCode());
     record.lastErrorCode = code;
     record.lastErrorMessage = entry.errorMessage();
     DropReason giveUp = retry.giveUp(record, code, now);

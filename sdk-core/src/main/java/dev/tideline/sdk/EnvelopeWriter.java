@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes compact envelopes straight to bytes, without an {@link Envelope} builder per event: the
@@ -32,13 +33,17 @@ final class EnvelopeWriter {
   /** How an event class is logged: its schema and its serializer. */
   static final class EventType {
     final String name;
-    final CatalogEntry entry; // null: unknown schema, or chosen per event by the encoder
-    final byte[] prefix; // field 4, the schema id
-    final EventEncoder<Object> encoder; // null for protobuf messages
-    final PiiPlan pii; // null: the policy changes nothing in this type
+    final @Nullable CatalogEntry entry; // null: unknown schema, or chosen per event by the encoder
+    final byte @Nullable [] prefix; // field 4, the schema id; null without an entry
+    final @Nullable EventEncoder<Object> encoder; // null for protobuf messages
+    final @Nullable PiiPlan pii; // null: the policy changes nothing in this type
 
     EventType(
-        String name, CatalogEntry entry, byte[] prefix, EventEncoder<Object> encoder, PiiPlan pii) {
+        String name,
+        @Nullable CatalogEntry entry,
+        byte @Nullable [] prefix,
+        @Nullable EventEncoder<Object> encoder,
+        @Nullable PiiPlan pii) {
       this.name = name;
       this.entry = entry;
       this.prefix = prefix;
@@ -49,10 +54,10 @@ final class EnvelopeWriter {
 
   /** The result of encoding: the body, or why not (then body is null). */
   static final class Encoded {
-    byte[] body;
-    String eventType;
-    LogOutcome refusal;
-    String detail;
+    byte @Nullable [] body;
+    String eventType = ""; // set by every encode
+    @Nullable LogOutcome refusal;
+    String detail = ""; // why, with a refusal
     boolean illFormedStrings; // protobuf wrote '?' for a lone surrogate in a string
     final PiiPlan.Counts pii = new PiiPlan.Counts();
   }
@@ -136,7 +141,7 @@ final class EnvelopeWriter {
   }
 
   /** The policy's plan for the schema of an encoded event, or null; compiled once per schema. */
-  private PiiPlan planOf(CatalogEntry entry) {
+  private @Nullable PiiPlan planOf(CatalogEntry entry) {
     PiiPlan plan = piiPlansById.get(entry.getSchemaId());
     if (plan == null) {
       plan = PiiPlan.compile(entry, piiPolicy);
@@ -152,13 +157,13 @@ final class EnvelopeWriter {
   void encode(Object event, long eventTimeMicros, Encoded out) {
     out.body = null;
     out.refusal = null;
-    out.detail = null;
+    out.detail = "";
     out.illFormedStrings = false;
     out.pii.hashed = 0;
     out.pii.dropped = 0;
     EventType type = typeOf(event.getClass());
     out.eventType = type.name;
-    byte[] prefix = type.prefix;
+    byte[] prefix = type.prefix; // null when the type has no known schema (no entry)
     byte[] payload = null;
     MessageLite message = null;
     int payloadSize;
@@ -226,7 +231,7 @@ final class EnvelopeWriter {
         }
       }
       payloadSize = payload.length;
-    } else if (type.entry != null && type.pii != null) {
+    } else if (prefix != null && type.pii != null) {
       IllFormedStrings.Mark mark = IllFormedStrings.enter();
       try {
         payload = ((MessageLite) event).toByteArray();
@@ -238,7 +243,7 @@ final class EnvelopeWriter {
         return;
       }
       payloadSize = payload.length;
-    } else if (type.entry != null) {
+    } else if (prefix != null) {
       message = (MessageLite) event;
       payloadSize = message.getSerializedSize();
     } else if (event instanceof MessageLite) {
@@ -301,7 +306,7 @@ final class EnvelopeWriter {
   }
 
   /** The payload with the policy applied, or null with the refusal set. */
-  private static byte[] applyPolicy(PiiPlan plan, byte[] payload, Encoded out) {
+  private static byte @Nullable [] applyPolicy(PiiPlan plan, byte[] payload, Encoded out) {
     try {
       return plan.apply(payload, out.pii);
     } catch (IOException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.tideline.sdk;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The seam between {@code log()} and aggregation: where accepted events wait until the worker takes
@@ -26,13 +27,13 @@ interface EventBuffer {
   /** The outcome of one {@link #offer}; one per thread, reused, so offers allocate nothing more. */
   final class Offer {
     /** The refusal, or null when the event was accepted. */
-    LogOutcome refusal;
+    @Nullable LogOutcome refusal;
 
-    /** Details of a refusal: sizes and limits. */
-    String detail;
+    /** Details of a refusal: sizes and limits; empty when the event was accepted. */
+    String detail = "";
 
     /** Events evicted to make room (DROP_OLDEST); null if none. Not yet released: just gone. */
-    List<TrackedEvent> evicted;
+    @Nullable List<TrackedEvent> evicted;
 
     /**
      * Set by the caller: the tracker's own audit record, which may use {@link #RESERVED_BYTES}

@@ -2,6 +2,7 @@ package dev.tideline.sdk;
 
 import dev.tideline.proto.v1.CatalogEntry;
 import dev.tideline.schema.SchemaRegistry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serializes events of a format the tracker does not know natively, such as Avro (whose encoder
@@ -23,7 +24,7 @@ public interface EventEncoder<T> {
    * events without a generated class of their own (for example Avro generic records), returning
    * null when the schema is unknown.
    */
-  default CatalogEntry schema(T event, SchemaRegistry registry) {
+  default @Nullable CatalogEntry schema(T event, SchemaRegistry registry) {
     return registry.forClass(event.getClass());
   }
 

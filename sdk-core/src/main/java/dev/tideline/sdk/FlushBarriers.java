@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The accounting behind {@link Tracker#flush()}: events are counted per epoch, a barrier closes the
@@ -74,7 +75,7 @@ final class FlushBarriers {
   }
 
   /** Barriers with nothing outstanding up to their epoch, removed; null if none. */
-  List<Completion<Void>> ready() {
+  @Nullable List<Completion<Void>> ready() {
     if (barriers.isEmpty()) {
       return null;
     }
@@ -99,7 +100,7 @@ final class FlushBarriers {
   }
 
   /** Completes barriers returned by {@link #ready()}; call without holding a lock. */
-  static void complete(List<Completion<Void>> ready) {
+  static void complete(@Nullable List<Completion<Void>> ready) {
     if (ready != null) {
       for (Completion<Void> completion : ready) {
         completion.succeed(null);

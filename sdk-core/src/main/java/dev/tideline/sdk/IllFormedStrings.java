@@ -3,6 +3,7 @@ package dev.tideline.sdk;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Notices strings with a lone UTF-16 surrogate while the tracker serializes an event, and keeps
@@ -41,7 +42,7 @@ final class IllFormedStrings {
       };
 
   // Held, because java.util.logging keeps loggers only weakly: the filter must outlive GCs.
-  private static Logger protobufLogger; // guarded by IllFormedStrings.class
+  private static @Nullable Logger protobufLogger; // guarded by IllFormedStrings.class
 
   private IllFormedStrings() {}
 
@@ -50,7 +51,7 @@ final class IllFormedStrings {
    * it is already installed. Returns a reason when it cannot (a security manager forbids it), else
    * null.
    */
-  static synchronized String install() {
+  static synchronized @Nullable String install() {
     try {
       if (protobufLogger == null) {
         protobufLogger = Logger.getLogger(PROTOBUF_LOGGER);

@@ -2,6 +2,7 @@ package dev.tideline.sdk;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The records of one predicted shard (or of "unknown" while no shard map is known): the open
@@ -10,15 +11,15 @@ import java.util.List;
  */
 final class Lane {
   final String key;
-  final TokenBucket bucket; // null: not rate-limited (no shard known)
+  final @Nullable TokenBucket bucket; // null: not rate-limited (no shard known)
   final ArrayDeque<OutRecord> ready = new ArrayDeque<>();
-  Aggregator aggregator;
+  @Nullable Aggregator aggregator; // null: no open aggregate
   long throttledUntilNanos = Long.MIN_VALUE;
   int consecutiveThrottles;
   boolean inFlight;
   long readyBytes;
 
-  Lane(String key, TokenBucket bucket) {
+  Lane(String key, @Nullable TokenBucket bucket) {
     this.key = key;
     this.bucket = bucket;
   }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The per-shard {@link Lane}s: routes each event to the lane of its predicted shard (by the MD5 of
@@ -45,12 +46,12 @@ final class Lanes {
 
   private final Map<String, Lane> byKey = new LinkedHashMap<>();
   private final List<Lane> order = new ArrayList<>();
-  private ShardMap shardMap;
+  private @Nullable ShardMap shardMap; // null until the first listing
 
   /** Each shard's key for events logged without one, found on first use per map. */
   private final Map<String, ShardKey> shardKeys = new HashMap<>();
 
-  private String lastHashKeyFor;
+  private @Nullable String lastHashKeyFor;
   private long lastHashHigh;
   private long lastHashLow;
 
@@ -96,7 +97,7 @@ final class Lanes {
   }
 
   /** The lane of the key if it exists. */
-  Lane existing(String key) {
+  @Nullable Lane existing(String key) {
     return byKey.get(key);
   }
 
@@ -112,6 +113,9 @@ final class Lanes {
    */
   void rerouteClosedShards() {
     ShardMap map = shardMap;
+    if (map == null) {
+      return; // without a map no lane aggregates: nothing was routed by shard
+    }
     for (Lane lane : new ArrayList<>(order)) {
       if (lane.aggregator != null) {
         Shard shard = map.byId(lane.key);
@@ -134,10 +138,10 @@ final class Lanes {
   void route(TrackedEvent event) {
     long sentTime = clock.currentTimeMicros();
     long delay = event.delayAt(sentTime);
-    boolean toHash = event.sentKey() != null || pickShard(event);
+    boolean toHash = event.partitionKey() != null || pickShard(event);
     int limit = maxRecordBytes;
     // A routed key is hexadecimal: as many bytes as characters.
-    int keyBytes = event.partitionKey != null ? event.partitionKeyBytes : event.routedKey.length();
+    int keyBytes = event.partitionKey != null ? event.partitionKeyBytes : event.sentKey().length();
     int single = event.dataSize(delay) + keyBytes;
     int withoutDelay = event.dataSize(Envelopes.NO_SEND_DELAY) + keyBytes;
     if (single > limit && withoutDelay <= limit) {
@@ -209,8 +213,11 @@ final class Lanes {
 
   /** A shard's key for events logged without one: a key whose MD5 falls in its range. */
   private static final class ShardKey {
-    /** No key found (a shard with a tiny range): such events get random keys instead. */
-    static final ShardKey NONE = new ShardKey(null, 0, 0);
+    /**
+     * No key found (a shard with a tiny range): such events get random keys instead. Its own key is
+     * never read.
+     */
+    static final ShardKey NONE = new ShardKey("", 0, 0);
 
     /**
      * The most random keys tried for one shard: a shard with a range of 1/n of the hash space needs

@@ -1,5 +1,8 @@
 package dev.tideline.sdk;
 
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
 /**
  * What {@link Tracker#logDurably(Object)} answers: whether the event was accepted, and two handles
  * that complete as it becomes safe: {@link #written()} once it is on disk in the spool (synced),
@@ -23,7 +26,8 @@ public final class LogReceipt {
   private final LogOutcome outcome;
   private final Completion<Void> written;
   private final Completion<Void> acknowledged;
-  private TrackedEvent event; // set once, on the logging thread, before the buffer's offer
+  // Set once, on the logging thread, before the buffer's offer; null for a refused event.
+  private @Nullable TrackedEvent event;
 
   LogReceipt() {
     this.outcome = LogOutcome.ACCEPTED;
@@ -52,7 +56,7 @@ public final class LogReceipt {
    * The accepted event's id (UUIDv7), the deduplication key the validator reports; null when the
    * event was refused.
    */
-  public java.util.UUID eventId() {
+  public @Nullable UUID eventId() {
     return event == null ? null : event.eventId();
   }
 

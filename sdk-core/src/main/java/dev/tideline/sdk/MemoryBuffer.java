@@ -43,7 +43,7 @@ final class MemoryBuffer implements EventBuffer {
   @Override
   public void offer(TrackedEvent prepared, int maxRecordBytes, boolean mayBlock, Offer out) {
     out.refusal = null;
-    out.detail = null;
+    out.detail = "";
     out.evicted = null;
     lock.lock();
     try {

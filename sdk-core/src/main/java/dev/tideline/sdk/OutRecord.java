@@ -2,6 +2,7 @@ package dev.tideline.sdk;
 
 import dev.tideline.sdk.sink.SinkRecord;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** One Kinesis record on its way: the events it holds and its delivery state. Worker-owned. */
 final class OutRecord {
@@ -14,8 +15,8 @@ final class OutRecord {
 
   int attempts;
   long notBeforeNanos;
-  String lastErrorCode;
-  String lastErrorMessage;
+  @Nullable String lastErrorCode; // of the last failed attempt
+  @Nullable String lastErrorMessage;
   boolean abandoned;
 
   OutRecord(List<TrackedEvent> events, SinkRecord record, String laneKey, boolean aggregated) {

@@ -2,6 +2,7 @@ package dev.tideline.sdk;
 
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Chooses each event's Kinesis partition key, which picks its shard and the unit of ordering.
@@ -16,7 +17,7 @@ public interface PartitionKeyStrategy {
    * @param event the logged event
    * @param producerKey this tracker's stable key (its producer id in hex, 32 characters)
    */
-  String partitionKey(Object event, String producerKey);
+  @Nullable String partitionKey(Object event, String producerKey);
 
   /**
    * One key per producer: all of a producer's events go to one shard, in order. Right for apps (one

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link PiiPolicy} applied to one protobuf schema: which field numbers of which message types to
@@ -34,11 +35,17 @@ final class PiiPlan {
   }
 
   private static final class FieldPlan {
-    final PiiPolicy.Action action; // HASH or DROP; null: a message holding such fields
-    TypePlan nested;
+    final PiiPolicy.@Nullable Action action; // HASH or DROP; null: a message holding such fields
+    final @Nullable TypePlan nested; // the plan of that message
 
     FieldPlan(PiiPolicy.Action action) {
       this.action = action;
+      this.nested = null;
+    }
+
+    FieldPlan(TypePlan nested) {
+      this.action = null;
+      this.nested = nested;
     }
   }
 
@@ -60,7 +67,7 @@ final class PiiPlan {
   }
 
   /** The plan of a schema, or null when the policy changes nothing in it. */
-  static PiiPlan compile(CatalogEntry entry, PiiPolicy policy) {
+  static @Nullable PiiPlan compile(CatalogEntry entry, PiiPolicy policy) {
     if (policy.keepsAll()) {
       return null;
     }
@@ -114,30 +121,30 @@ final class PiiPlan {
         }
       }
     }
-    if (!relevant.contains(entry.getEventType())) {
-      return null;
-    }
     Map<String, TypePlan> plans = new HashMap<>();
     for (String type : relevant) {
       plans.put(type, new TypePlan());
     }
-    for (String type : relevant) {
-      TypePlan plan = plans.get(type);
-      for (FieldSpec spec : fieldsByType.get(type).values()) {
+    for (Map.Entry<String, Map<Integer, FieldSpec>> type : fieldsByType.entrySet()) {
+      TypePlan plan = plans.get(type.getKey());
+      if (plan == null) {
+        continue; // not relevant
+      }
+      for (FieldSpec spec : type.getValue().values()) {
         PiiPolicy.Action action = action(spec, policy);
         if (action != PiiPolicy.Action.KEEP) {
           plan.byNumber.put(spec.getNumber(), new FieldPlan(action));
         } else {
           String messageType = messageType(spec);
-          if (messageType != null && relevant.contains(messageType)) {
-            FieldPlan field = new FieldPlan(null);
-            field.nested = plans.get(messageType);
-            plan.byNumber.put(spec.getNumber(), field);
+          TypePlan nested = messageType == null ? null : plans.get(messageType);
+          if (nested != null) { // a relevant message type
+            plan.byNumber.put(spec.getNumber(), new FieldPlan(nested));
           }
         }
       }
     }
-    return new PiiPlan(policy, plans.get(entry.getEventType()));
+    TypePlan root = plans.get(entry.getEventType());
+    return root == null ? null : new PiiPlan(policy, root);
   }
 
   /** What the policy does with a field: HASH only for strings, which keep their type hashed. */
@@ -150,7 +157,7 @@ final class PiiPlan {
   }
 
   /** The message type of a message field ("message a.B"), or null (scalars, enums, maps). */
-  private static String messageType(FieldSpec spec) {
+  private static @Nullable String messageType(FieldSpec spec) {
     String type = spec.getType();
     return type.startsWith("message ") ? type.substring("message ".length()) : null;
   }
@@ -201,7 +208,7 @@ final class PiiPlan {
           output.writeString(number, policy.hash(value));
           counts.hashed++;
         }
-      } else if (field.action == null && delimited) {
+      } else if (field.nested != null && delimited) {
         output.writeByteArray(
             number, rewrite(input.readByteArray(), field.nested, counts, depth + 1));
       } else {

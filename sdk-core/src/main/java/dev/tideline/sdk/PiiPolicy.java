@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the tracker does with fields that schemas tag as personal data ({@code (tideline.v1.field) =
@@ -54,18 +55,19 @@ public final class PiiPolicy {
   private static final PiiPolicy KEEP_ALL = new PiiPolicy(new EnumMap<>(PiiClass.class), null);
 
   private final Map<PiiClass, Action> actions;
-  private final SecretKeySpec key;
+  private final @Nullable SecretKeySpec key; // null when nothing is hashed
 
   // Mac is not thread-safe: one per thread that logs events with hashed fields.
   private final ThreadLocal<Mac> macs =
       new ThreadLocal<Mac>() {
         @Override
         protected Mac initialValue() {
-          return newMac(key);
+          // Only a policy that hashes, and so has a key, hashes values.
+          return newMac(Objects.requireNonNull(key, "key"));
         }
       };
 
-  private PiiPolicy(Map<PiiClass, Action> actions, SecretKeySpec key) {
+  private PiiPolicy(Map<PiiClass, Action> actions, @Nullable SecretKeySpec key) {
     this.actions = actions;
     this.key = key;
   }
@@ -118,7 +120,7 @@ public final class PiiPolicy {
   /** Configures a {@link PiiPolicy}; each setter checks its argument at once. Not thread-safe. */
   public static final class Builder {
     private final Map<PiiClass, Action> actions = new EnumMap<>(PiiClass.class);
-    private byte[] key;
+    private byte @Nullable [] key;
 
     private Builder() {}
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tracker's machinery, in two halves. The front runs on callers' threads: {@link #log} encodes
@@ -89,9 +90,9 @@ final class Pipeline {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicInteger pendingFlushes = new AtomicInteger();
   private final Object closeLock = new Object();
-  private Completion<Void> closeCompletion; // guarded by closeLock
+  private @Nullable Completion<Void> closeCompletion; // guarded by closeLock
   private boolean terminated; // guarded by closeLock
-  private Thread shutdownHook;
+  private @Nullable Thread shutdownHook;
   private volatile long oldestInPipelineNanos = Long.MAX_VALUE;
 
   // Worker-owned.
@@ -101,7 +102,7 @@ final class Pipeline {
   private final ShardMapTracker shardMaps;
   private final Dispatcher dispatcher;
   private final Auditor auditor;
-  private Scheduler.Cancellable wake;
+  private Scheduler.@Nullable Cancellable wake;
   private long wakeAtNanos = Long.MAX_VALUE;
   private boolean closing;
   private boolean finished;
@@ -110,11 +111,10 @@ final class Pipeline {
     this.streamName = config.streamName;
     this.sink = config.sink;
     this.clock = config.clock;
-    this.ownScheduler = config.scheduler == null;
+    Scheduler given = config.scheduler;
+    this.ownScheduler = given == null;
     this.scheduler =
-        ownScheduler
-            ? Scheduler.newDaemonThread("tideline-" + config.streamName)
-            : config.scheduler;
+        given != null ? given : Scheduler.newDaemonThread("tideline-" + config.streamName);
     SchemaRegistry registry =
         config.registry != null ? config.registry : SchemaRegistry.fromClasspath();
     this.reporter = new Reporter(streamName, config.listener, metrics);
@@ -157,7 +157,7 @@ final class Pipeline {
         Math.min(
             config.maxBufferBytes / 2,
             (long) config.maxRequestBytes * (config.maxInFlightRequests + 1));
-    if (spool != null) {
+    if (spool != null && config.spool != null) { // a spool was configured, and it opened
       share = Math.min(share, config.spool.maxBytes / 2);
     }
     this.workerShareBytes = Math.max(config.maxRecordBytes, share);
@@ -275,7 +275,8 @@ final class Pipeline {
     return receipt;
   }
 
-  private LogOutcome log(Object event, boolean mayBlock, boolean internal, LogReceipt receipt) {
+  private LogOutcome log(
+      Object event, boolean mayBlock, boolean internal, @Nullable LogReceipt receipt) {
     if (closed && !internal) {
       return reporter.rejected(
           LogOutcome.CLOSED, event.getClass().getName(), "the tracker is closed");
@@ -296,7 +297,7 @@ final class Pipeline {
     String key = partitionKey(event);
     TrackedEvent prepared =
         new TrackedEvent(
-            encoded.body,
+            Objects.requireNonNull(encoded.body), // encode gives a body unless it refused
             encoded.eventType,
             key,
             utf8Length(key),
@@ -345,7 +346,7 @@ final class Pipeline {
   }
 
   /** The event's partition key, or null for any shard (the worker then picks one). */
-  private String partitionKey(Object event) {
+  private @Nullable String partitionKey(Object event) {
     if (partitionKeys instanceof AnyShardKeys) {
       return null;
     }
@@ -370,7 +371,7 @@ final class Pipeline {
     return key;
   }
 
-  private static int utf8Length(String key) {
+  private static int utf8Length(@Nullable String key) {
     if (key == null) {
       return 0;
     }
@@ -455,7 +456,7 @@ final class Pipeline {
   }
 
   /** For tests: the registered shutdown hook, or null. */
-  Thread shutdownHook() {
+  @Nullable Thread shutdownHook() {
     return shutdownHook;
   }
 
@@ -634,7 +635,7 @@ final class Pipeline {
         return;
       }
       terminated = true;
-      done = closeCompletion;
+      done = Objects.requireNonNull(closeCompletion, "made by close(), which began closing");
     }
     if (ownScheduler) {
       scheduler.shutdown();

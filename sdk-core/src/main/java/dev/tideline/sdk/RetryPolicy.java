@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When a failed record is tried again, and when it is given up: permanent error codes give up at
@@ -48,7 +49,7 @@ final class RetryPolicy {
   }
 
   /** Why to give up on a record that just failed with the code, or null to try it again. */
-  DropReason giveUp(OutRecord record, String errorCode, long nowNanos) {
+  @Nullable DropReason giveUp(OutRecord record, String errorCode, long nowNanos) {
     if (ErrorCodes.isPermanent(errorCode)) {
       return DropReason.REFUSED;
     }
@@ -107,7 +108,7 @@ final class RetryPolicy {
 
     /** Schedules the record's next attempt; its lastErrorCode says why it failed. */
     void retry(OutRecord record, Lane lane) {
-      if (ErrorCodes.isThrottle(record.lastErrorCode)) {
+      if (isThrottled(record)) {
         if (!throttledThisRound(lane)) {
           lane.consecutiveThrottles++;
           if (lane.bucket != null) {
@@ -132,11 +133,16 @@ final class RetryPolicy {
       laneRetries.add(record);
     }
 
+    private boolean isThrottled(OutRecord record) {
+      String code = record.lastErrorCode;
+      return code != null && ErrorCodes.isThrottle(code);
+    }
+
     private boolean throttledThisRound(Lane lane) {
       List<OutRecord> already = retries.get(lane);
       if (already != null) {
         for (OutRecord record : already) {
-          if (ErrorCodes.isThrottle(record.lastErrorCode)) {
+          if (isThrottled(record)) {
             return true;
           }
         }

@@ -1,6 +1,7 @@
 package dev.tideline.sdk;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Every way an event leaves the worker: acknowledged by Kinesis, dead-lettered, or dropped. Each
@@ -80,19 +81,17 @@ final class Settlement {
 
   /** Gives up on the record: its lastErrorCode and lastErrorMessage say why. */
   void deadLetter(OutRecord record, DropReason reason) {
+    // Set by the failed attempt (Dispatcher) or the expiry (Lanes) that gave up on the record.
+    String lastErrorCode = Objects.requireNonNull(record.lastErrorCode);
+    String lastErrorMessage = Objects.requireNonNull(record.lastErrorMessage);
     metrics.deadLettered.add(record.events.size());
     reporter.countDropped(record.events, reason);
     release(record.events);
     failReceipts(
         record.events,
-        "dead-lettered ("
-            + reason
-            + "), last error "
-            + record.lastErrorCode
-            + ": "
-            + record.lastErrorMessage);
+        "dead-lettered (" + reason + "), last error " + lastErrorCode + ": " + lastErrorMessage);
     reporter.logOnce(
-        "dead " + reason + " " + record.lastErrorCode,
+        "dead " + reason + " " + lastErrorCode,
         "gave up on "
             + record.events.size()
             + " events ("
@@ -100,11 +99,10 @@ final class Settlement {
             + ") after "
             + record.attempts
             + " attempts; last error "
-            + record.lastErrorCode
+            + lastErrorCode
             + ": "
-            + record.lastErrorMessage);
-    reporter.notifyDeadLettered(
-        record.events, reason, record.lastErrorCode, record.lastErrorMessage);
+            + lastErrorMessage);
+    reporter.notifyDeadLettered(record.events, reason, lastErrorCode, lastErrorMessage);
   }
 
   /** Drops events the worker holds (in lanes, in flight, or just polled). */

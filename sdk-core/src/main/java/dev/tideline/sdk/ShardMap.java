@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which shard a hash key goes to: the open shards of a stream sorted by starting hash key. Kinesis
@@ -45,7 +46,7 @@ final class ShardMap {
    * A map of the shards, or null when the open shards do not cover the hash key space without gaps
    * or overlaps (a listing taken mid-reshard): then the tracker sends unaggregated and asks again.
    */
-  static ShardMap of(List<Shard> shards) {
+  static @Nullable ShardMap of(List<Shard> shards) {
     ShardMap map = new ShardMap(shards);
     if (map.open.isEmpty()) {
       return null;
@@ -103,7 +104,7 @@ final class ShardMap {
   }
 
   /** A shard by id, open or closed; null if this listing did not have it. */
-  Shard byId(String shardId) {
+  @Nullable Shard byId(String shardId) {
     return byId.get(shardId);
   }
 

@@ -5,6 +5,7 @@ import dev.tideline.sdk.sink.Shard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps the stream's {@link ShardMap} current and settles misrouted records. Loads the map at
@@ -59,7 +60,7 @@ final class ShardMapTracker {
   private final long lingerNanos;
   private final long refreshNanos;
 
-  private ShardMap current;
+  private @Nullable ShardMap current; // null until the first listing
   private boolean loading;
   private long loadStartedNanos;
   private long nextLoadNanos;
@@ -167,7 +168,7 @@ final class ShardMapTracker {
     return left;
   }
 
-  private void onShards(List<Shard> shards, Throwable failure) {
+  private void onShards(@Nullable List<Shard> shards, @Nullable Throwable failure) {
     loading = false;
     if (stopped) {
       return;
@@ -197,7 +198,7 @@ final class ShardMapTracker {
     drain.run();
   }
 
-  private void resolvePending(ShardMap map) {
+  private void resolvePending(@Nullable ShardMap map) {
     if (misrouted.isEmpty()) {
       return;
     }
@@ -209,14 +210,8 @@ final class ShardMapTracker {
   }
 
   /** Delivered if every sub-record lies inside the landing shard (null: unknown); else resent. */
-  private void resolve(OutRecord record, Shard landing) {
-    boolean allInside = landing != null;
-    for (TrackedEvent event : record.events) {
-      if (allInside && !landing.contains(event.hashKey())) {
-        allInside = false;
-      }
-    }
-    if (allInside) {
+  private void resolve(OutRecord record, @Nullable Shard landing) {
+    if (landing != null && allInside(record, landing)) {
       settlement.acknowledge(record);
       return;
     }
@@ -224,5 +219,14 @@ final class ShardMapTracker {
     for (TrackedEvent event : record.events) {
       lanes.route(event);
     }
+  }
+
+  private static boolean allInside(OutRecord record, Shard landing) {
+    for (TrackedEvent event : record.events) {
+      if (!landing.contains(event.hashKey())) {
+        return false;
+      }
+    }
+    return true;
   }
 }

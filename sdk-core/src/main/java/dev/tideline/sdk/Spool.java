@@ -33,7 +33,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The spool's storage: a write-ahead log of serialized envelopes in append-only segment files, in a
@@ -65,7 +67,7 @@ final class Spool implements Closeable {
     final long position;
     final int frameBytes;
     final long sequence;
-    final String partitionKey;
+    final @Nullable String partitionKey; // null: logged without a key
     final int partitionKeyBytes;
     final byte[] body;
 
@@ -73,7 +75,7 @@ final class Spool implements Closeable {
         long position,
         int frameBytes,
         long sequence,
-        String partitionKey,
+        @Nullable String partitionKey,
         int partitionKeyBytes,
         byte[] body) {
       this.position = position;
@@ -118,8 +120,8 @@ final class Spool implements Closeable {
     long size; // bytes in the file that were written and synced (or found on open)
     long entries; // events in it still to release
     long released;
-    SpoolFiles.Output out; // only the active segment
-    RandomAccessFile in; // opened by the reader on demand
+    SpoolFiles.@Nullable Output out; // only the active segment
+    @Nullable RandomAccessFile in; // opened by the reader on demand
 
     Segment(long id, File file) {
       this.id = id;
@@ -140,7 +142,7 @@ final class Spool implements Closeable {
   // Guarded by this.
   private final TreeMap<Long, Segment> segments = new TreeMap<>();
   private final TreeMap<Long, Long> recoveredAcks = new TreeMap<>(); // first -> last sequence
-  private Segment active;
+  private @Nullable Segment active; // the segment being written; null between segments
   private long nextSegmentId;
   private byte[] writeBuffer = new byte[64 * 1024];
   private byte[] spareBuffer = new byte[0];
@@ -160,8 +162,8 @@ final class Spool implements Closeable {
   private long corruptRegions;
   private long corruptBytes;
   private boolean closed;
-  private String lastKey;
-  private byte[] lastKeyBytes;
+  private @Nullable String lastKey;
+  private byte @Nullable [] lastKeyBytes;
 
   private Spool(
       File directory,
@@ -188,7 +190,11 @@ final class Spool implements Closeable {
    * @throws IOException if the directory cannot be created, read or locked
    */
   static Spool open(
-      File directory, SpoolFiles files, long maxBytes, long segmentBytes, byte[] producerId)
+      File directory,
+      SpoolFiles files,
+      long maxBytes,
+      long segmentBytes,
+      byte @Nullable [] producerId)
       throws IOException {
     if (!directory.isDirectory() && !directory.mkdirs() && !directory.isDirectory()) {
       throw new IOException("cannot create the spool directory " + directory);
@@ -252,7 +258,7 @@ final class Spool implements Closeable {
   }
 
   /** The state file's bytes (producer id at 8, sequence floor at 24), or null if absent or torn. */
-  private static byte[] readState(File file) throws IOException {
+  private static byte @Nullable [] readState(File file) throws IOException {
     if (!file.exists()) {
       return null;
     }
@@ -350,7 +356,8 @@ final class Spool implements Closeable {
       recovery.segments++;
     }
     for (long[] event : eventSequences) {
-      Segment segment = segments.get(event[0]);
+      // Every segment an event was found in was indexed above.
+      Segment segment = Objects.requireNonNull(segments.get(event[0]));
       if (contains(acks, event[1])) {
         recovery.acknowledged++;
       } else {
@@ -425,15 +432,13 @@ final class Spool implements Closeable {
     if (bytes + writing + writeLength + extra > maxBytes) {
       return -1;
     }
-    if (active == null) {
-      openSegment();
-    }
+    Segment segment = active != null ? active : openSegment();
     ensureWriteRoom(frame);
-    long position = position(active.id, active.size + writeLength);
+    long position = position(segment.id, segment.size + writeLength);
     format.writeEvent(writeBuffer, writeLength, sequence, partitionKey, envelope, envelopeLength);
     writeLength += frame;
     writeEntries++;
-    active.entries++;
+    segment.entries++;
     lastSequence = Math.max(lastSequence, sequence);
     return position;
   }
@@ -502,8 +507,12 @@ final class Spool implements Closeable {
     if (!segment.file.exists()) {
       throw new IOException("the segment " + segment.file + " was deleted under the spool");
     }
-    segment.out.write(frames, 0, length);
-    segment.out.sync();
+    SpoolFiles.Output out = segment.out;
+    if (out == null) {
+      throw new IOException("the segment " + segment.file + " was closed under the spool");
+    }
+    out.write(frames, 0, length);
+    out.sync();
   }
 
   private void committed(Segment segment, int length) {
@@ -529,15 +538,18 @@ final class Spool implements Closeable {
   }
 
   private void closeActive() {
-    if (active != null) {
-      active.out.close();
-      active.out = null;
+    Segment closing = active;
+    if (closing != null) {
+      if (closing.out != null) {
+        closing.out.close();
+        closing.out = null;
+      }
       active = null;
       deleteReleasedHead();
     }
   }
 
-  private void openSegment() throws IOException {
+  private Segment openSegment() throws IOException {
     long id = ++nextSegmentId;
     Segment segment = new Segment(id, segmentFile(id));
     if (!directory.isDirectory() && !directory.mkdirs()) {
@@ -557,6 +569,7 @@ final class Spool implements Closeable {
     bytes += HEADER_BYTES;
     segments.put(id, segment);
     active = segment;
+    return segment;
   }
 
   /**
@@ -692,7 +705,7 @@ final class Spool implements Closeable {
    * room when the spool is full and the policy is to drop the oldest: deletes it and returns its
    * events, for the caller to report as dropped. Null when no segment can be dropped.
    */
-  synchronized List<Entry> dropOldestUnread() throws IOException {
+  synchronized @Nullable List<Entry> dropOldestUnread() throws IOException {
     for (Segment segment : segments.values()) {
       if (!droppable(segment)) {
         continue;
@@ -774,7 +787,7 @@ final class Spool implements Closeable {
    * The next committed event at the cursor that still needs sending, moving the cursor past it;
    * null when the cursor has caught up with what was committed.
    */
-  synchronized Entry next() throws IOException {
+  synchronized @Nullable Entry next() throws IOException {
     while (true) {
       Map.Entry<Long, Segment> at = segments.ceilingEntry(segmentOf(cursor));
       if (at == null) {
@@ -837,7 +850,7 @@ final class Spool implements Closeable {
     }
   }
 
-  private String key(byte[] data, int offset, int length) {
+  private @Nullable String key(byte[] data, int offset, int length) {
     if (length == 0) {
       return null; // logged without a key
     }
@@ -956,9 +969,12 @@ final class Spool implements Closeable {
   /** Closes every file and releases the directory's lock. */
   private void closeFiles() {
     closed = true;
-    if (active != null) {
-      active.out.close();
-      active.out = null;
+    Segment closing = active;
+    if (closing != null) {
+      if (closing.out != null) {
+        closing.out.close();
+        closing.out = null;
+      }
       active = null;
     }
     for (Segment segment : segments.values()) {
@@ -980,7 +996,7 @@ final class Spool implements Closeable {
     }
   }
 
-  private static void closeQuietly(Closeable closeable) {
+  private static void closeQuietly(@Nullable Closeable closeable) {
     if (closeable != null) {
       try {
         closeable.close();

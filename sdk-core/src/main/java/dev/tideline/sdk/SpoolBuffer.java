@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The durable {@link EventBuffer}: every accepted event goes through the {@link Spool} on disk
@@ -102,14 +103,14 @@ final class SpoolBuffer implements EventBuffer {
   private final FlushBarriers barriers = new FlushBarriers();
   private long diskRetryNanos = Long.MIN_VALUE;
   private boolean stopping;
-  private TrackedEvent peeked; // read from disk, not yet taken (worker)
-  private IOException readFailure; // to report once the locks are released
+  private @Nullable TrackedEvent peeked; // read from disk, not yet taken (worker)
+  private @Nullable IOException readFailure; // to report once the locks are released
 
   /** The key of an event logged without one (any shard), as its frame stores it: none. */
   private static final byte[] NO_KEY = new byte[0];
 
-  private ByteString lastTypeBytes; // the event type of the last event read back, as read
-  private String lastType;
+  private @Nullable ByteString lastTypeBytes; // the event type of the last event read back, as read
+  private @Nullable String lastType;
   // For events read back: the producer id's halves, and the event type a schema id names.
   private final long producerHigh;
   private final long producerLow;
@@ -121,7 +122,7 @@ final class SpoolBuffer implements EventBuffer {
   private long spooled; // events synced to disk, in total
   private long memoryOnly; // events kept in memory because the disk failed, in total
   private long writeFailures;
-  private String lastFailure;
+  private @Nullable String lastFailure;
 
   /**
    * Opens the buffer over an open spool, and starts its writer thread.
@@ -175,7 +176,7 @@ final class SpoolBuffer implements EventBuffer {
    * @param published runs when events become ready for the worker
    * @throws IllegalStateException if another tracker, here or in another process, has the spool
    */
-  static SpoolBuffer open(
+  static @Nullable SpoolBuffer open(
       final TrackerBuilder config,
       final LongFunction<String> typeNames,
       final Reporter reporter,
@@ -251,7 +252,7 @@ final class SpoolBuffer implements EventBuffer {
   @Override
   public void offer(TrackedEvent prepared, int maxRecordBytes, boolean mayBlock, Offer out) {
     out.refusal = null;
-    out.detail = null;
+    out.detail = "";
     out.evicted = null;
     int frame = SpoolFormat.frameBytes(prepared.partitionKeyBytes, prepared.body.length);
     lock.lock();
@@ -446,7 +447,7 @@ final class SpoolBuffer implements EventBuffer {
   }
 
   /** Appends and syncs the batch; the events that did not reach the disk are marked. */
-  private IOException write(List<TrackedEvent> batch) {
+  private @Nullable IOException write(List<TrackedEvent> batch) {
     IOException failure = null;
     int appended = 0;
     try {
@@ -534,7 +535,7 @@ final class SpoolBuffer implements EventBuffer {
   }
 
   /** Hands the written batch to the worker, and completes the receipts. */
-  private void publish(List<TrackedEvent> batch, IOException failure, boolean triedDisk) {
+  private void publish(List<TrackedEvent> batch, @Nullable IOException failure, boolean triedDisk) {
     List<TrackedEvent> receipts = null;
     lock.lock();
     try {
@@ -578,11 +579,14 @@ final class SpoolBuffer implements EventBuffer {
     }
     if (receipts != null) {
       for (TrackedEvent event : receipts) {
+        LogReceipt receipt = event.receipt;
+        if (receipt == null) {
+          continue; // every collected event has one
+        }
         if (event.spoolPosition >= 0) {
-          event.receipt.written().succeed(null);
+          receipt.written().succeed(null);
         } else {
-          event
-              .receipt
+          receipt
               .written()
               .fail(
                   new IOException(
@@ -650,7 +654,7 @@ final class SpoolBuffer implements EventBuffer {
    * holds the frame at the spool's cursor, an event kept in memory when it comes before what the
    * disk holds next, else the event read from disk. Guarded by lock.
    */
-  private TrackedEvent candidate() {
+  private @Nullable TrackedEvent candidate() {
     while (true) {
       TrackedEvent head = cache.peekFirst();
       if (head != null && head.spoolPosition >= 0) {
@@ -711,7 +715,7 @@ final class SpoolBuffer implements EventBuffer {
   }
 
   /** The next event from disk, rebuilt from its frame; null when there is none. */
-  private TrackedEvent readNext() {
+  private @Nullable TrackedEvent readNext() {
     while (true) {
       Spool.Entry entry;
       try {
@@ -738,7 +742,7 @@ final class SpoolBuffer implements EventBuffer {
    * envelope, 1 (event id) and 2 (event type), skipping the rest, which is sent as it is. Null for
    * an envelope that does not parse (counted by the caller).
    */
-  private TrackedEvent rebuild(Spool.Entry entry) {
+  private @Nullable TrackedEvent rebuild(Spool.Entry entry) {
     ByteString id = null;
     ByteString type = null;
     long schemaId = 0;
@@ -766,11 +770,13 @@ final class SpoolBuffer implements EventBuffer {
       if (!type.isValidUtf8()) {
         return null;
       }
-      if (!type.equals(lastTypeBytes)) {
+      String cached = lastType;
+      if (cached == null || !type.equals(lastTypeBytes)) {
+        cached = type.toStringUtf8();
         lastTypeBytes = type;
-        lastType = type.toStringUtf8();
+        lastType = cached;
       }
-      eventType = lastType;
+      eventType = cached;
     } else if (schemaId != 0) {
       eventType = typeNames.apply(schemaId);
     } else {

@@ -5,7 +5,9 @@ import dev.tideline.wire.Envelopes;
 import dev.tideline.wire.HashKeys;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One accepted event on its way to Kinesis, as the {@link TrackerListener} sees it: its identity
@@ -23,7 +25,7 @@ public final class TrackedEvent {
   final String eventType;
   // The key the strategy chose, or null for "any shard": the worker then picks a shard and sends
   // the event with that shard's key (routedKey), shared by every such event of the shard.
-  final String partitionKey;
+  final @Nullable String partitionKey;
   final int partitionKeyBytes;
   final long eventTimeMicros;
   // The producer id's halves, from which the event id derives with the sequence; or, for an
@@ -48,10 +50,10 @@ public final class TrackedEvent {
   int spoolFrameBytes;
 
   /** The receipt of {@link Tracker#logDurably(Object)}; null for plain log() calls. */
-  LogReceipt receipt;
+  @Nullable LogReceipt receipt;
 
   /** The key an event logged without one is sent with; set by the worker when it routes it. */
-  String routedKey;
+  @Nullable String routedKey;
 
   /** The MD5 hash key of the partition key as unsigned halves; set by the worker. */
   long hashHigh;
@@ -75,7 +77,7 @@ public final class TrackedEvent {
   TrackedEvent(
       byte[] body,
       String eventType,
-      String partitionKey,
+      @Nullable String partitionKey,
       int partitionKeyBytes,
       long eventTimeMicros,
       long producerHigh,
@@ -98,7 +100,7 @@ public final class TrackedEvent {
   TrackedEvent(
       byte[] body,
       String eventType,
-      String partitionKey,
+      @Nullable String partitionKey,
       int partitionKeyBytes,
       long eventTimeMicros,
       long idHigh,
@@ -168,13 +170,16 @@ public final class TrackedEvent {
    * The partition key it was sent with; null for an event logged without a key ({@link
    * PartitionKeyStrategy#perEvent()}) until the tracker routes it to a shard.
    */
-  public String partitionKey() {
-    return sentKey();
+  public @Nullable String partitionKey() {
+    return partitionKey != null ? partitionKey : routedKey;
   }
 
-  /** The key the event is sent with: its own, or the one routing gave it (null before). */
+  /**
+   * The key the event is sent with: its own, or the one routing gave it. The worker routes every
+   * event before it hashes, aggregates or sends it.
+   */
   String sentKey() {
-    return partitionKey != null ? partitionKey : routedKey;
+    return Objects.requireNonNull(partitionKey(), "an event is routed before it is sent");
   }
 
   /** The serialized envelope (without send delay), as {@code Envelopes.decode} reads it. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configures and builds a {@link Tracker}. Every setter checks its argument at once and throws
@@ -93,9 +94,9 @@ public final class TrackerBuilder {
 
   String streamName;
   RecordSink sink;
-  SchemaRegistry registry;
+  @Nullable SchemaRegistry registry;
   Context context = Context.getDefaultInstance();
-  byte[] producerId;
+  byte @Nullable [] producerId;
   PartitionKeyStrategy partitionKeys = PartitionKeyStrategy.perEvent();
   final List<EventEncoder<?>> encoders = new ArrayList<>();
   final Map<String, String> attributes = new LinkedHashMap<>();
@@ -119,12 +120,15 @@ public final class TrackerBuilder {
   long auditPeriodNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_AUDIT_PERIOD_MILLIS);
   long shardMapRefreshNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_SHARD_MAP_REFRESH_MILLIS);
   Clock clock = Clock.system();
-  Scheduler scheduler;
+  @Nullable Scheduler scheduler;
   long shutdownHookTimeoutNanos = -1; // -1: no hook
   boolean closeSink = true;
-  SpoolConfig spool;
+  @Nullable SpoolConfig spool;
   PiiPolicy piiPolicy = PiiPolicy.keepAll();
 
+  // streamName and sink have no default: build() refuses a builder without them, and only a
+  // built tracker reads them.
+  @SuppressWarnings("NullAway.Init")
   TrackerBuilder() {}
 
   /**

@@ -2,6 +2,7 @@ package dev.tideline.sdk;
 
 import java.util.Collections;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A snapshot of a tracker's counters since it was built ({@link Tracker#metrics()}). Counters are
@@ -37,7 +38,7 @@ public final class TrackerMetrics {
   final LatencySnapshot latency;
 
   // Set by the tracker before the snapshot is handed out.
-  SpoolMetrics spool;
+  @Nullable SpoolMetrics spool;
   long storageProblems;
   long partitionKeyFallbacks;
   long requestWindowShrinks;
@@ -204,7 +205,7 @@ public final class TrackerMetrics {
   }
 
   /** The spool's counters, or null when the tracker has no spool. */
-  public SpoolMetrics spool() {
+  public @Nullable SpoolMetrics spool() {
     return spool;
   }
 

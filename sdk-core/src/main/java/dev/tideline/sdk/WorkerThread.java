@@ -3,6 +3,7 @@ package dev.tideline.sdk;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tracker's worker: runs tasks on the {@link Scheduler}, one at a time, and marks the thread
@@ -41,7 +42,7 @@ final class WorkerThread {
   }
 
   /** Runs the task on the worker after the delay; null if the scheduler refused it. */
-  Scheduler.Cancellable schedule(Runnable task, long delayNanos) {
+  Scheduler.@Nullable Cancellable schedule(Runnable task, long delayNanos) {
     try {
       return scheduler.schedule(wrap(task), delayNanos, TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) {

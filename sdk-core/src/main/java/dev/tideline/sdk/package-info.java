@@ -7,5 +7,7 @@
  *
  * <p>Runs on Android (API 24+) and the JVM: Java 8 bytecode, no {@code java.time} in the API (time
  * is {@code long} + {@code TimeUnit}), and only the protobuf lite API.
+ *
+ * <p>Checked by NullAway: nothing here is null unless annotated {@code @Nullable}.
  */
 package dev.tideline.sdk;

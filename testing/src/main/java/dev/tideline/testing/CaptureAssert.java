@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.TextFormat;
 import dev.tideline.proto.v1.CatalogEntry;
+import dev.tideline.proto.v1.Envelope;
 import dev.tideline.validator.ValidatedEvent;
 import dev.tideline.validator.Violation;
 import java.lang.reflect.InvocationTargetException;
@@ -86,10 +87,11 @@ public final class CaptureAssert extends AbstractAssert<CaptureAssert, EventCapt
       Class<T> eventClass, Predicate<? super T> condition, String description) {
     String type = eventType(eventClass);
     for (ValidatedEvent event : events) {
-      if (event.isValid()
-          && type.equals(event.eventType())
-          && condition.test(parse(eventClass, event.envelope().getPayload()))) {
-        return this;
+      if (event.isValid() && type.equals(event.eventType())) {
+        Envelope envelope = event.envelope(); // a valid event's envelope parses
+        if (envelope != null && condition.test(parse(eventClass, envelope.getPayload()))) {
+          return this;
+        }
       }
     }
     failWithMessage("Expected a valid %s %s, but none arrived.%n%s", type, description, arrived());

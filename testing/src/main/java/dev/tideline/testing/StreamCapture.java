@@ -8,6 +8,7 @@ import dev.tideline.validator.source.SourceRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
@@ -28,16 +29,16 @@ public final class StreamCapture implements EventCapture {
 
   private final KinesisClient client;
   private final String streamName;
-  private final String correlation;
+  private final @Nullable String correlation; // null: keep every event
   private final SchemaRegistry registry;
   private final Validator validator;
   private final double getRecordsPerSecond;
 
-  private StreamCapture(Builder builder) {
+  private StreamCapture(Builder builder, SchemaRegistry registry) {
     this.client = builder.client;
     this.streamName = builder.streamName;
     this.correlation = builder.correlation;
-    this.registry = builder.registry;
+    this.registry = registry;
     this.validator = Validator.builder(registry).build();
     this.getRecordsPerSecond = builder.getRecordsPerSecond;
   }
@@ -94,8 +95,8 @@ public final class StreamCapture implements EventCapture {
   public static final class Builder {
     private final KinesisClient client;
     private final String streamName;
-    private String correlation;
-    private SchemaRegistry registry;
+    private @Nullable String correlation;
+    private @Nullable SchemaRegistry registry;
     private double getRecordsPerSecond = DEFAULT_GET_RECORDS_PER_SECOND;
 
     private Builder(KinesisClient client, String streamName) {
@@ -131,10 +132,12 @@ public final class StreamCapture implements EventCapture {
     }
 
     public StreamCapture build() {
-      if (registry == null) {
-        registry = SchemaRegistry.fromClasspath();
+      SchemaRegistry chosen = registry;
+      if (chosen == null) {
+        chosen = SchemaRegistry.fromClasspath();
+        registry = chosen;
       }
-      return new StreamCapture(this);
+      return new StreamCapture(this, chosen);
     }
   }
 }

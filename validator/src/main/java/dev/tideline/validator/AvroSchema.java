@@ -22,6 +22,7 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.jspecify.annotations.Nullable;
 
 /** An Avro catalog entry: the schema parsed, a reader built, rules compiled. */
 final class AvroSchema extends CompiledSchema {
@@ -118,7 +119,7 @@ final class AvroSchema extends CompiledSchema {
     }
   }
 
-  private static boolean present(Object value) {
+  private static boolean present(@Nullable Object value) {
     if (value == null) {
       return false;
     }
@@ -131,7 +132,7 @@ final class AvroSchema extends CompiledSchema {
     return true;
   }
 
-  private static Object normalize(Object value) {
+  private static @Nullable Object normalize(@Nullable Object value) {
     if (value instanceof CharSequence || value instanceof GenericData.EnumSymbol) {
       return value.toString();
     }
@@ -207,7 +208,7 @@ final class AvroSchema extends CompiledSchema {
   }
 
   /** A value the schema accepts that tells nothing: null if allowed, else a neutral value. */
-  private static Object masked(Schema schema, Object value) {
+  private static @Nullable Object masked(Schema schema, @Nullable Object value) {
     if (value == null) {
       return null;
     }

@@ -7,6 +7,7 @@ import dev.tideline.proto.v1.SchemaFormat;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A catalog entry made ready to decode and check payloads: descriptors built or the Avro schema
@@ -39,7 +40,7 @@ abstract class CompiledSchema {
   }
 
   /** Why this entry cannot decode anything, or null when it can. */
-  String error() {
+  @Nullable String error() {
     return null;
   }
 

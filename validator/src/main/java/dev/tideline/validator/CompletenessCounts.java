@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Completeness of each event-time hour and type: of its valid first copies, how many had arrived by
@@ -27,8 +28,8 @@ final class CompletenessCounts implements Serializable {
 
   // Per hour and type: the events, then how many had arrived by each checkpoint.
   private final Map<RowKey, long[]> counts = new HashMap<>();
-  private RowKey lastKey;
-  private long[] last;
+  private @Nullable RowKey lastKey;
+  private long @Nullable [] last;
 
   /** Counts a valid first copy of an event-time hour (hours since the epoch). */
   void add(long eventHour, String type, long arrivalMs) {
@@ -44,15 +45,19 @@ final class CompletenessCounts implements Serializable {
 
   /** The counters of an hour and type; the last ones used without a lookup. */
   private long[] counts(long eventHour, String type) {
-    if (lastKey == null || !lastKey.isSame(eventHour, type, "", "")) {
-      lastKey = new RowKey(eventHour, type, "", "");
-      last = counts.get(lastKey);
-      if (last == null) {
-        last = new long[1 + CHECKPOINT_MS.length];
-        counts.put(lastKey, last);
+    RowKey key = lastKey;
+    long[] row = last;
+    if (key == null || row == null || !key.isSame(eventHour, type, "", "")) {
+      key = new RowKey(eventHour, type, "", "");
+      row = counts.get(key);
+      if (row == null) {
+        row = new long[1 + CHECKPOINT_MS.length];
+        counts.put(key, row);
       }
+      lastKey = key;
+      last = row;
     }
-    return last;
+    return row;
   }
 
   /** Adds the other's counts to this one's. */

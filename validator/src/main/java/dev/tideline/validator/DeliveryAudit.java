@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The delivery audit per producer: sequence gaps and repeats, and the producers' own {@code
@@ -24,8 +25,8 @@ final class DeliveryAudit implements Serializable {
 
   private final Map<UUID, ProducerState> producers = new HashMap<>();
   // The producer used last: events of one record mostly share it, so it is found without a lookup.
-  private UUID lastProducerId;
-  private ProducerState lastProducer;
+  private @Nullable UUID lastProducerId;
+  private @Nullable ProducerState lastProducer;
 
   /**
    * Counts an event that names its producer (a 16-byte id) and sequence (not 0).
@@ -34,7 +35,11 @@ final class DeliveryAudit implements Serializable {
    *     record, to be reconciled; else null
    */
   void add(
-      long producerHigh, long producerLow, long sequence, String type, ByteString auditPayload) {
+      long producerHigh,
+      long producerLow,
+      long sequence,
+      String type,
+      @Nullable ByteString auditPayload) {
     ProducerState producer = producer(producerHigh, producerLow);
     producer.add(type, sequence);
     if (auditPayload != null) {
@@ -48,17 +53,22 @@ final class DeliveryAudit implements Serializable {
 
   /** The state of a producer; the last one used without a lookup. */
   private ProducerState producer(long high, long low) {
-    if (lastProducer == null
-        || lastProducerId.getMostSignificantBits() != high
-        || lastProducerId.getLeastSignificantBits() != low) {
-      lastProducerId = new UUID(high, low);
-      lastProducer = producers.get(lastProducerId);
-      if (lastProducer == null) {
-        lastProducer = new ProducerState();
-        producers.put(lastProducerId, lastProducer);
+    UUID id = lastProducerId;
+    ProducerState producer = lastProducer;
+    if (id == null
+        || producer == null
+        || id.getMostSignificantBits() != high
+        || id.getLeastSignificantBits() != low) {
+      id = new UUID(high, low);
+      producer = producers.get(id);
+      if (producer == null) {
+        producer = new ProducerState();
+        producers.put(id, producer);
       }
+      lastProducerId = id;
+      lastProducer = producer;
     }
-    return lastProducer;
+    return producer;
   }
 
   /** Adds what the other audit saw: a producer in both is reconciled over both. */

@@ -6,6 +6,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tideline.proto.v1.Envelope;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses envelopes with the generated parser: those the wire reader ({@link EnvelopeView#scan})
@@ -15,7 +16,7 @@ final class EnvelopeParser {
   private EnvelopeParser() {}
 
   /** The envelope, or null after adding an {@code unparseable} violation to {@code violations}. */
-  static Envelope parse(ByteString data, List<Violation> violations) {
+  static @Nullable Envelope parse(ByteString data, List<Violation> violations) {
     try {
       // Aliasing: the payload shares the record's bytes instead of being copied.
       CodedInputStream input = data.newCodedInput();

@@ -11,6 +11,7 @@ import dev.tideline.wire.Hex;
 import dev.tideline.wire.WireTags;
 import java.io.IOException;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The envelope fields the validator judges and counts, read either straight from the wire by {@link
@@ -65,9 +66,9 @@ final class EnvelopeView {
   ByteString payload = ByteString.EMPTY;
   // The bytes the fields were read from, to reuse what was read for the next event; null when not
   // read from the wire.
-  private ByteString eventTypeBytes;
-  private ByteString appVersionBytes;
-  private ByteString contextBytes;
+  private @Nullable ByteString eventTypeBytes;
+  private @Nullable ByteString appVersionBytes;
+  private @Nullable ByteString contextBytes;
 
   private EnvelopeView() {}
 
@@ -113,7 +114,7 @@ final class EnvelopeView {
    * Names the event type of a compact envelope, which carries none, after its schema: the catalog
    * entry's name, or {@code (unknown schema <id>)} when no catalog has the id.
    */
-  void nameType(String catalogName) {
+  void nameType(@Nullable String catalogName) {
     if (eventType.isEmpty()) {
       eventType =
           catalogName != null
@@ -129,7 +130,7 @@ final class EnvelopeView {
    * @param previous the view of the event before in the same record, or null: events of one
    *     producer mostly repeat its event type and app version, and then share its strings
    */
-  static EnvelopeView scan(ByteString data, EnvelopeView previous) {
+  static @Nullable EnvelopeView scan(ByteString data, @Nullable EnvelopeView previous) {
     try {
       CodedInputStream in = data.newCodedInput();
       in.enableAliasing(true);
@@ -156,8 +157,12 @@ final class EnvelopeView {
               ByteString bytes = in.readBytes();
               if (previous != null && bytes.equals(previous.eventTypeBytes)) {
                 view.eventType = previous.eventType;
-              } else if ((view.eventType = utf8(bytes)) == null) {
-                return null;
+              } else {
+                String type = utf8(bytes);
+                if (type == null) {
+                  return null;
+                }
+                view.eventType = type;
               }
               view.eventTypeBytes = bytes;
               break;
@@ -220,7 +225,8 @@ final class EnvelopeView {
   }
 
   /** Reads the context's platform and app version; checks its other strings are UTF-8. */
-  private boolean scanContext(ByteString context, EnvelopeView previous) throws IOException {
+  private boolean scanContext(ByteString context, @Nullable EnvelopeView previous)
+      throws IOException {
     CodedInputStream in = context.newCodedInput();
     in.enableAliasing(true);
     int seen = 0;
@@ -239,8 +245,12 @@ final class EnvelopeView {
         ByteString bytes = in.readBytes();
         if (previous != null && bytes.equals(previous.appVersionBytes)) {
           appVersion = previous.appVersion;
-        } else if ((appVersion = utf8(bytes)) == null) {
-          return false;
+        } else {
+          String version = utf8(bytes);
+          if (version == null) {
+            return false;
+          }
+          appVersion = version;
         }
         appVersionBytes = bytes;
       } else if (WireTags.wireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED
@@ -274,7 +284,7 @@ final class EnvelopeView {
    * envelope the id derived from its producer and sequence ({@link Envelopes#eventId}); null when
    * neither is there.
    */
-  UUID eventUuid() {
+  @Nullable UUID eventUuid() {
     if (eventIdLength == ID_LENGTH) {
       return new UUID(eventIdHigh, eventIdLow);
     }
@@ -285,11 +295,11 @@ final class EnvelopeView {
   }
 
   /** The producer id as a UUID, or null when it is not 16 bytes long. */
-  UUID producerUuid() {
+  @Nullable UUID producerUuid() {
     return producerIdLength == ID_LENGTH ? new UUID(producerIdHigh, producerIdLow) : null;
   }
 
-  private static String utf8(ByteString bytes) {
+  private static @Nullable String utf8(ByteString bytes) {
     return bytes.isValidUtf8() ? bytes.toStringUtf8() : null;
   }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rules of one field, compiled once per schema: patterns are compiled, sets built. Checks
@@ -25,15 +26,16 @@ final class FieldCheck {
   final String path;
   final boolean sensitive;
   private final boolean required;
-  private final Double min;
-  private final Double max;
-  private final Pattern pattern;
-  private final Set<String> in;
-  private final Integer minLen;
-  private final Integer maxLen;
-  private final Integer minItems;
-  private final Integer maxItems;
-  private final PiiClass forbiddenInClear; // null: clear text allowed
+  // Null: no such rule.
+  private final @Nullable Double min;
+  private final @Nullable Double max;
+  private final @Nullable Pattern pattern;
+  private final @Nullable Set<String> in;
+  private final @Nullable Integer minLen;
+  private final @Nullable Integer maxLen;
+  private final @Nullable Integer minItems;
+  private final @Nullable Integer maxItems;
+  private final @Nullable PiiClass forbiddenInClear; // null: clear text allowed
 
   private FieldCheck(FieldSpec spec, boolean forbidClear) {
     FieldRules rules = spec.getRules();
@@ -61,7 +63,7 @@ final class FieldCheck {
   }
 
   /** The compiled rules of a field, or null when it declares none. */
-  static FieldCheck compile(FieldSpec spec) {
+  static @Nullable FieldCheck compile(FieldSpec spec) {
     return compile(spec, Collections.<PiiClass>emptySet());
   }
 
@@ -69,7 +71,7 @@ final class FieldCheck {
    * The compiled rules of a field, and whether it breaks a ban on clear text for its PII class;
    * null when it declares no rule and is under no ban.
    */
-  static FieldCheck compile(FieldSpec spec, Set<PiiClass> notInClear) {
+  static @Nullable FieldCheck compile(FieldSpec spec, Set<PiiClass> notInClear) {
     boolean forbidClear = notInClear.contains(spec.getMeta().getPii());
     if (!forbidClear
         && (!spec.hasRules() || spec.getRules().equals(FieldRules.getDefaultInstance()))) {
@@ -89,7 +91,7 @@ final class FieldCheck {
   }
 
   /** Checks a singular field; {@code value} is ignored when not present. */
-  void checkSingle(String at, boolean present, Object value, List<Violation> out) {
+  void checkSingle(String at, boolean present, @Nullable Object value, List<Violation> out) {
     if (!present) {
       if (required) {
         out.add(Violation.rule("required", at, "present and not the default value", null, false));
@@ -105,7 +107,7 @@ final class FieldCheck {
    * the hashed form, or any other value (only strings can be hashed; the rest must be dropped). The
    * violation never carries the value.
    */
-  private void checkNotInClear(String at, Object value, List<Violation> out) {
+  private void checkNotInClear(String at, @Nullable Object value, List<Violation> out) {
     if (forbiddenInClear == null) {
       return;
     }
@@ -123,7 +125,7 @@ final class FieldCheck {
   }
 
   /** Checks the default value of a field without presence: required, else the value's bounds. */
-  void checkDefault(String at, Object value, List<Violation> out) {
+  void checkDefault(String at, @Nullable Object value, List<Violation> out) {
     if (required) {
       checkSingle(at, false, null, out);
     } else {
@@ -217,7 +219,7 @@ final class FieldCheck {
         && HashedPii.isHashed(utf8.toStringUtf8());
   }
 
-  private void checkValue(String at, Object value, List<Violation> out) {
+  private void checkValue(String at, @Nullable Object value, List<Violation> out) {
     if (value instanceof String) {
       String text = (String) value;
       if (isHashedPersonalValue(text)) {

@@ -6,6 +6,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,7 @@ final class ProducerState implements Serializable {
               sum[1],
               arrived,
               sum[2],
-              droppedByReason.get(entry.getKey()),
+              droppedByReason.getOrDefault(entry.getKey(), Collections.emptyMap()),
               typeLost));
     }
     List<long[]> gaps = sequences.gaps();

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** A protobuf catalog entry: FileDescriptors built from its descriptor set, rules compiled. */
 final class ProtoSchema extends CompiledSchema {
@@ -28,7 +29,7 @@ final class ProtoSchema extends CompiledSchema {
   private final List<ProtoRule> rules = new ArrayList<>();
   private final List<FieldDescriptor[]> sensitivePaths = new ArrayList<>();
   private final boolean noCardNumbers;
-  private final WireCheck wireCheck;
+  private final @Nullable WireCheck wireCheck; // null: no wire check (a ban on clear text)
 
   ProtoSchema(CatalogEntry entry, Set<PiiClass> notInClear) {
     super(entry);
@@ -97,7 +98,7 @@ final class ProtoSchema extends CompiledSchema {
         "descriptor set does not define message " + entry.getEventType());
   }
 
-  private static Descriptor find(List<Descriptor> messages, String fullName) {
+  private static @Nullable Descriptor find(List<Descriptor> messages, String fullName) {
     for (Descriptor message : messages) {
       if (message.getFullName().equals(fullName)) {
         return message;
@@ -152,7 +153,7 @@ final class ProtoSchema extends CompiledSchema {
   }
 
   private static void walk(
-      Message message, ProtoRule rule, int i, String prefix, List<Violation> out) {
+      Message message, ProtoRule rule, int i, @Nullable String prefix, List<Violation> out) {
     FieldDescriptor field = rule.steps[i];
     String at =
         prefix == null && i == rule.steps.length - 1

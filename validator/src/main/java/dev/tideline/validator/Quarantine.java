@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes bad events to a file, one JSON object per line: the reason, the violation's code, path,
@@ -59,7 +60,7 @@ public final class Quarantine implements AutoCloseable {
    * @param sequenceNumber the record's sequence number in its shard, or a position in a file
    * @throws UncheckedIOException if the file cannot be written
    */
-  public void add(RecordResult result, String shardId, String sequenceNumber) {
+  public void add(RecordResult result, @Nullable String shardId, String sequenceNumber) {
     try {
       if (!result.violations().isEmpty()) {
         Violation violation = result.violations().get(0);
@@ -98,7 +99,7 @@ public final class Quarantine implements AutoCloseable {
   }
 
   private ObjectNode line(
-      Violation violation, String shardId, String sequenceNumber, String partitionKey) {
+      Violation violation, @Nullable String shardId, String sequenceNumber, String partitionKey) {
     ObjectNode line = mapper.createObjectNode();
     line.put("reason", violation.kind().id());
     line.put("code", violation.code());

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A set of sequence numbers kept as disjoint closed intervals, so a producer's million contiguous
@@ -19,7 +20,7 @@ final class SequenceSet implements Serializable {
   private long size;
   // The interval the last add touched, and the start of the interval after it (or MAX_VALUE):
   // a producer's sequences mostly arrive in order, so most adds extend it without a map lookup.
-  private long[] last;
+  private long @Nullable [] last;
   private long nextStart = Long.MAX_VALUE;
 
   /** Adds a sequence; false if it was already there. */

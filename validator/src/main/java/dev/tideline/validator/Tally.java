@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts what a validation run saw: valid and invalid events per event type × hour × platform × app
@@ -41,7 +42,7 @@ public final class Tally implements Serializable {
   private static final long serialVersionUID = 1L;
 
   // Filled from each event of add(RecordResult), so that both add methods count through count().
-  private transient TallyEntry scratch;
+  private transient @Nullable TallyEntry scratch;
   private final DedupWindow seen;
   private final Duration clockSkewTolerance;
 
@@ -52,8 +53,8 @@ public final class Tally implements Serializable {
   private long valid;
   private long duplicates;
   private final Map<String, Long> invalidByReason = new TreeMap<>();
-  private Instant firstArrival;
-  private Instant lastArrival;
+  private @Nullable Instant firstArrival;
+  private @Nullable Instant lastArrival;
   private long envelopeFallbacks;
   private long payloadFallbacks;
   private long validFallbacks;
@@ -94,12 +95,14 @@ public final class Tally implements Serializable {
       return;
     }
     long arrivalMs = TallyEntry.clampedMillis(arrival);
-    if (scratch == null) {
-      scratch = new TallyEntry();
+    TallyEntry entry = scratch;
+    if (entry == null) {
+      entry = new TallyEntry();
+      scratch = entry;
     }
     for (ValidatedEvent event : result.events()) {
-      scratch.set(event, arrival, arrivalMs);
-      count(scratch);
+      entry.set(event, arrival, arrivalMs);
+      count(entry);
     }
   }
 
@@ -150,7 +153,7 @@ public final class Tally implements Serializable {
     if (fallbacks != 0) {
       countFallbacks(fallbacks, isValid);
     }
-    String reason = isValid ? null : event.violations.get(0).kind().id();
+    @Nullable String reason = isValid ? null : event.violations.get(0).kind().id();
     if (isValid) {
       valid++;
     } else {

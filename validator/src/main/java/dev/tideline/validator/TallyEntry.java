@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link Tally} counts of one event, or of a record that could not be split into events,
@@ -39,11 +40,11 @@ public final class TallyEntry {
   long arrivalMs;
   List<Violation> recordViolations = Collections.emptyList();
   boolean hasEvent;
-  UUID eventId;
-  String eventIdString;
+  @Nullable UUID eventId;
+  @Nullable String eventIdString;
   int fallbacks;
   List<Violation> violations = Collections.emptyList();
-  String envelopeType;
+  @Nullable String envelopeType;
   String type = "";
   String platform = "";
   String appVersion = "";
@@ -146,7 +147,7 @@ public final class TallyEntry {
   }
 
   /** The event's deduplication key, or null when it has none. */
-  public UUID eventId() {
+  public @Nullable UUID eventId() {
     return eventId;
   }
 
@@ -289,7 +290,7 @@ public final class TallyEntry {
     return Collections.unmodifiableList(violations);
   }
 
-  private static void writeNullable(String text, DataOutput out) throws IOException {
+  private static void writeNullable(@Nullable String text, DataOutput out) throws IOException {
     out.writeBoolean(text != null);
     if (text != null) {
       writeString(text, out);
@@ -309,7 +310,7 @@ public final class TallyEntry {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  private static String readNullable(DataInput in) throws IOException {
+  private static @Nullable String readNullable(DataInput in) throws IOException {
     return in.readBoolean() ? readString(in) : null;
   }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts per event type over the whole run, with the lateness percentiles of each type's valid
@@ -31,7 +32,7 @@ final class TypeTotals implements Serializable {
    * @param reason the reason it is invalid, null when valid
    * @param latenessMs its lateness when it is a valid first copy with an event time, else -1
    */
-  void add(String type, String reason, boolean duplicate, long latenessMs) {
+  void add(String type, @Nullable String reason, boolean duplicate, long latenessMs) {
     Totals totals = byType.get(type);
     if (totals == null) {
       totals = new Totals();

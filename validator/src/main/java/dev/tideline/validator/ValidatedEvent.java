@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One event read from a record (a sub-record of an aggregate, or the record itself), with what
@@ -25,17 +26,17 @@ public final class ValidatedEvent {
 
   private final int index;
   private final String partitionKey;
-  private final String explicitHashKey;
+  private final @Nullable String explicitHashKey;
   private final ByteString data;
-  private final EnvelopeView view;
-  private final CompiledSchema schema;
+  private final @Nullable EnvelopeView view;
+  private final @Nullable CompiledSchema schema;
   private final Instant arrivalTime;
   private final List<Violation> violations;
   private final int fastPathFallbacks;
   // Decoded on first use when the validator judged the event without decoding them; both are
   // immutable, so two threads decoding at once is only wasted work.
-  private volatile Envelope envelope;
-  private volatile Object payload;
+  private volatile @Nullable Envelope envelope;
+  private volatile @Nullable Object payload;
   private volatile boolean payloadDecoded;
 
   /**
@@ -50,12 +51,12 @@ public final class ValidatedEvent {
   ValidatedEvent(
       int index,
       String partitionKey,
-      String explicitHashKey,
+      @Nullable String explicitHashKey,
       ByteString data,
-      EnvelopeView view,
-      Envelope envelope,
-      CompiledSchema schema,
-      Object payload,
+      @Nullable EnvelopeView view,
+      @Nullable Envelope envelope,
+      @Nullable CompiledSchema schema,
+      @Nullable Object payload,
       boolean payloadDecoded,
       Instant arrivalTime,
       List<Violation> violations,
@@ -97,7 +98,7 @@ public final class ValidatedEvent {
   }
 
   /** The sub-record's explicit hash key, or null. */
-  public String explicitHashKey() {
+  public @Nullable String explicitHashKey() {
     return explicitHashKey;
   }
 
@@ -107,7 +108,7 @@ public final class ValidatedEvent {
   }
 
   /** The envelope, or null when it does not parse. */
-  public Envelope envelope() {
+  public @Nullable Envelope envelope() {
     Envelope parsed = envelope;
     if (parsed == null && view != null) {
       parsed = EnvelopeParser.parseScanned(data);
@@ -117,17 +118,17 @@ public final class ValidatedEvent {
   }
 
   /** The envelope fields the validator reads, or null when the envelope does not parse. */
-  EnvelopeView view() {
+  @Nullable EnvelopeView view() {
     return view;
   }
 
   /** The compiled schema of the envelope's schema id, or null when unknown. */
-  CompiledSchema compiledSchema() {
+  @Nullable CompiledSchema compiledSchema() {
     return schema;
   }
 
   /** The catalog entry of the envelope's schema id, or null when unknown. */
-  public CatalogEntry schema() {
+  public @Nullable CatalogEntry schema() {
     return schema == null ? null : schema.entry;
   }
 
@@ -137,11 +138,14 @@ public final class ValidatedEvent {
    * org.apache.avro.generic.GenericRecord} for Avro schemas. A protobuf payload the validator
    * proved valid from its wire bytes is decoded here, on the first call.
    */
-  public Object payload() {
-    if (!payloadDecoded) {
+  public @Nullable Object payload() {
+    CompiledSchema compiled = schema;
+    EnvelopeView fields = view;
+    // Not decoded yet: then the event has both (see the constructor).
+    if (!payloadDecoded && compiled != null && fields != null) {
       Object decoded;
       try {
-        decoded = schema.decode(view.payload);
+        decoded = compiled.decode(fields.payload);
       } catch (Exception e) {
         // Cannot happen: the validator proved these bytes decode; report as "did not decode".
         decoded = null;
@@ -153,18 +157,18 @@ public final class ValidatedEvent {
   }
 
   /** The event type the envelope names, or null when the envelope does not parse. */
-  public String eventType() {
+  public @Nullable String eventType() {
     return view == null ? null : view.eventType;
   }
 
   /** The event id as a UUID string, or null when the envelope lacks a 16-byte id. */
-  public String eventIdString() {
+  public @Nullable String eventIdString() {
     UUID id = view == null ? null : view.eventUuid();
     return id == null ? null : id.toString();
   }
 
   /** The producer id as a UUID string, or null when the envelope lacks a 16-byte one. */
-  String producerIdString() {
+  @Nullable String producerIdString() {
     UUID id = view == null ? null : view.producerUuid();
     return id == null ? null : id.toString();
   }
@@ -175,12 +179,12 @@ public final class ValidatedEvent {
   }
 
   /** The event time by the producer's clock, or null when the envelope lacks one. */
-  public Instant eventTime() {
+  public @Nullable Instant eventTime() {
     return view == null || view.eventTimeUs == 0 ? null : Micros.toInstant(view.eventTimeUs);
   }
 
   /** When the batch left the producer, by its clock, or null when not recorded. */
-  public Instant sentTime() {
+  public @Nullable Instant sentTime() {
     return view == null || view.sentTimeUs == 0 ? null : Micros.toInstant(view.sentTimeUs);
   }
 
@@ -189,7 +193,7 @@ public final class ValidatedEvent {
    * time between logging and sending is measured on one clock. The raw event time when the sent
    * time is missing or earlier than the event time; null without an event time.
    */
-  public Instant correctedEventTime() {
+  public @Nullable Instant correctedEventTime() {
     Instant event = eventTime();
     Instant sent = sentTime();
     if (event == null || sent == null || sent.isBefore(event)) {
@@ -199,7 +203,7 @@ public final class ValidatedEvent {
   }
 
   /** Arrival − corrected event time (never negative), or null without an event time. */
-  public Duration lateness() {
+  public @Nullable Duration lateness() {
     Instant corrected = correctedEventTime();
     if (corrected == null) {
       return null;
@@ -219,7 +223,7 @@ public final class ValidatedEvent {
   }
 
   /** The first violation's kind: the reason the event is counted as invalid; null if valid. */
-  public ViolationKind reason() {
+  public @Nullable ViolationKind reason() {
     return violations.isEmpty() ? null : violations.get(0).kind();
   }
 

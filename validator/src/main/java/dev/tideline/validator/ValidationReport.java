@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a validation run found, as an immutable value: the model behind the JSON, console and HTML
@@ -275,8 +276,8 @@ public final class ValidationReport {
     private final long duplicates;
     private final long dedupWindowEvictions;
     private final Map<String, Long> invalidByReason;
-    private final String firstArrival;
-    private final String lastArrival;
+    private final @Nullable String firstArrival;
+    private final @Nullable String lastArrival;
 
     /** {@code totals.records} in the JSON report. */
     public long records() {
@@ -319,12 +320,12 @@ public final class ValidationReport {
     }
 
     /** {@code totals.first_arrival} in the JSON report. */
-    public String firstArrival() {
+    public @Nullable String firstArrival() {
       return firstArrival;
     }
 
     /** {@code totals.last_arrival} in the JSON report. */
-    public String lastArrival() {
+    public @Nullable String lastArrival() {
       return lastArrival;
     }
 
@@ -337,8 +338,8 @@ public final class ValidationReport {
         long duplicates,
         long dedupWindowEvictions,
         Map<String, Long> invalidByReason,
-        String firstArrival,
-        String lastArrival) {
+        @Nullable String firstArrival,
+        @Nullable String lastArrival) {
       this.records = records;
       this.recordsMalformed = recordsMalformed;
       this.events = events;
@@ -707,18 +708,18 @@ public final class ValidationReport {
   /** One kind of violation, counted, with the first example. */
   @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
   public static final class ViolationSummary {
-    private final String eventType;
+    private final @Nullable String eventType;
     private final String reason;
     private final String code;
-    private final String path;
+    private final @Nullable String path;
     private final long count;
-    private final String exampleEventId;
-    private final String expected;
-    private final String actual;
+    private final @Nullable String exampleEventId;
+    private final @Nullable String expected;
+    private final @Nullable String actual;
     private final String message;
 
     /** {@code violations[].event_type} in the JSON report. */
-    public String eventType() {
+    public @Nullable String eventType() {
       return eventType;
     }
 
@@ -733,7 +734,7 @@ public final class ValidationReport {
     }
 
     /** {@code violations[].path} in the JSON report. */
-    public String path() {
+    public @Nullable String path() {
       return path;
     }
 
@@ -743,17 +744,17 @@ public final class ValidationReport {
     }
 
     /** {@code violations[].example_event_id} in the JSON report. */
-    public String exampleEventId() {
+    public @Nullable String exampleEventId() {
       return exampleEventId;
     }
 
     /** {@code violations[].expected} in the JSON report. */
-    public String expected() {
+    public @Nullable String expected() {
       return expected;
     }
 
     /** {@code violations[].actual} in the JSON report. */
-    public String actual() {
+    public @Nullable String actual() {
       return actual;
     }
 
@@ -763,14 +764,14 @@ public final class ValidationReport {
     }
 
     ViolationSummary(
-        String eventType,
+        @Nullable String eventType,
         String reason,
         String code,
-        String path,
+        @Nullable String path,
         long count,
-        String exampleEventId,
-        String expected,
-        String actual,
+        @Nullable String exampleEventId,
+        @Nullable String expected,
+        @Nullable String actual,
         String message) {
       this.eventType = eventType;
       this.reason = reason;

@@ -1,5 +1,6 @@
 package dev.tideline.validator;
 
+import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.google.protobuf.ByteString;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits Kinesis records into events and judges each one: deaggregation (KPL format, checksum
@@ -65,15 +67,22 @@ public final class Validator {
     this.clockSkewToleranceMicros = micros(builder.clockSkewTolerance);
     this.fromWire = builder.fromWire;
     this.forbiddenInClear = Collections.unmodifiableSet(EnumSet.copyOf(builder.forbiddenInClear));
-    final Set<PiiClass> notInClear = forbiddenInClear;
     this.schemas =
         Caffeine.newBuilder()
             .maximumSize(builder.schemaCacheSize)
-            .build(
-                id -> {
-                  CatalogEntry entry = registry.byId(id);
-                  return entry == null ? null : CompiledSchema.compile(entry, notInClear);
-                });
+            .build(compiler(registry, forbiddenInClear));
+  }
+
+  /** Compiles the schema of an id; null (nothing cached) when the registry does not know it. */
+  // Caffeine's loader may answer null (its value type is bounded by @Nullable Object), which
+  // NullAway reads only in its JSpecify mode.
+  @SuppressWarnings("NullAway")
+  private static CacheLoader<Long, CompiledSchema> compiler(
+      SchemaRegistry registry, Set<PiiClass> notInClear) {
+    return id -> {
+      CatalogEntry entry = registry.byId(id);
+      return entry == null ? null : CompiledSchema.compile(entry, notInClear);
+    };
   }
 
   /** A builder for a validator of the schemas in {@code registry}. */
@@ -116,7 +125,7 @@ public final class Validator {
    *     input)
    */
   public RecordResult validate(
-      byte[] data, String partitionKey, Instant arrivalTime, HashKeyRange shardRange) {
+      byte[] data, String partitionKey, Instant arrivalTime, @Nullable HashKeyRange shardRange) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(partitionKey, "partitionKey");
     Objects.requireNonNull(arrivalTime, "arrivalTime");
@@ -142,7 +151,11 @@ public final class Validator {
               ? ViolationKind.BAD_CHECKSUM
               : ViolationKind.MALFORMED_AGGREGATE;
       Violation violation =
-          Violation.of(kind, e.reason().name().toLowerCase(Locale.ROOT), null, e.getMessage());
+          Violation.of(
+              kind,
+              e.reason().name().toLowerCase(Locale.ROOT),
+              null,
+              Objects.requireNonNull(e.getMessage(), "every MalformedRecordException has one"));
       return new RecordResult(
           bytes,
           partitionKey,
@@ -221,7 +234,7 @@ public final class Validator {
     return aggregate.getPartitionKeyTable((int) aggregate.getRecords(i).getPartitionKeyIndex());
   }
 
-  private static String hashKey(AggregatedRecord aggregate, int i) {
+  private static @Nullable String hashKey(AggregatedRecord aggregate, int i) {
     Record sub = aggregate.getRecords(i);
     return sub.hasExplicitHashKeyIndex()
         ? aggregate.getExplicitHashKeyTable((int) sub.getExplicitHashKeyIndex())
@@ -231,12 +244,12 @@ public final class Validator {
   private ValidatedEvent validateEvent(
       int index,
       String partitionKey,
-      String explicitHashKey,
+      @Nullable String explicitHashKey,
       ByteString data,
       Instant arrival,
       long arrivalMicros,
-      Violation rangeViolation,
-      ValidatedEvent previousEvent) {
+      @Nullable Violation rangeViolation,
+      @Nullable ValidatedEvent previousEvent) {
     // Events of one record mostly share their producer's strings, context and schema: what the
     // event before read is reused when the bytes (or the schema id) are the same.
     EnvelopeView previous = previousEvent == null ? null : previousEvent.view();
@@ -268,12 +281,11 @@ public final class Validator {
       if (view != null) {
         checkEnvelope(view, arrivalMicros, violations);
         if (view.schemaId != 0L) {
-          schema =
-              previous != null
-                      && previous.schemaId == view.schemaId
-                      && previousEvent.compiledSchema() != null
+          CompiledSchema reused =
+              previous != null && previousEvent != null && previous.schemaId == view.schemaId
                   ? previousEvent.compiledSchema()
-                  : schemas.get(view.schemaId);
+                  : null;
+          schema = reused != null ? reused : schemas.get(view.schemaId);
           view.nameType(schema == null ? null : schema.entry.getEventType());
           if (schema == null) {
             violations.add(
@@ -397,10 +409,9 @@ public final class Validator {
                   + entry.getFormat().name()));
       return false;
     }
-    if (schema.error() != null) {
-      out.add(
-          Violation.of(
-              ViolationKind.UNDECODABLE_PAYLOAD, "schema_unusable", "payload", schema.error()));
+    String error = schema.error();
+    if (error != null) {
+      out.add(Violation.of(ViolationKind.UNDECODABLE_PAYLOAD, "schema_unusable", "payload", error));
       return false;
     }
     return true;
@@ -411,7 +422,8 @@ public final class Validator {
     return value == null ? SchemaFormat.UNRECOGNIZED.name() : value.name();
   }
 
-  private static Object decode(CompiledSchema schema, EnvelopeView envelope, List<Violation> out) {
+  private static @Nullable Object decode(
+      CompiledSchema schema, EnvelopeView envelope, List<Violation> out) {
     Object payload;
     try {
       payload = schema.decode(envelope.payload);
@@ -437,26 +449,26 @@ public final class Validator {
    * when the payload did not decode (nothing to mask by).
    */
   public ByteString maskedData(ValidatedEvent event) {
-    if (event.payload() == null || event.envelope() == null) {
+    Object payload = event.payload();
+    Envelope envelope = payload == null ? null : event.envelope();
+    EnvelopeView view = event.view();
+    if (payload == null || envelope == null || view == null) {
       return event.data();
     }
-    CompiledSchema schema = schemas.get(event.view().schemaId);
+    CompiledSchema schema = schemas.get(view.schemaId);
     if (schema == null || schema.error() != null) {
       return event.data();
     }
     try {
-      return event.envelope().toBuilder()
-          .setPayload(schema.mask(event.payload()))
-          .build()
-          .toByteString();
+      return envelope.toBuilder().setPayload(schema.mask(payload)).build().toByteString();
     } catch (RuntimeException e) {
       return event.data();
     }
   }
 
   /** The violation of a sub-record outside the shard's range, or null when it is inside. */
-  private static Violation checkRange(
-      String partitionKey, String explicitHashKey, HashKeyRange range) {
+  private static @Nullable Violation checkRange(
+      String partitionKey, @Nullable String explicitHashKey, HashKeyRange range) {
     BigInteger hashKey;
     if (explicitHashKey != null) {
       try {

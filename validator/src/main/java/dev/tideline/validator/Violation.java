@@ -4,6 +4,7 @@ import dev.tideline.proto.v1.PiiClass;
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One problem found in a record or an event: its kind, a stable code (the rule id for rule
@@ -17,18 +18,18 @@ public final class Violation implements Serializable {
 
   private final ViolationKind kind;
   private final String code;
-  private final String path;
-  private final String expected;
-  private final String actual;
+  private final @Nullable String path;
+  private final @Nullable String expected;
+  private final @Nullable String actual;
   private final boolean sensitive;
   private final String message;
 
   private Violation(
       ViolationKind kind,
       String code,
-      String path,
-      String expected,
-      String actual,
+      @Nullable String path,
+      @Nullable String expected,
+      @Nullable String actual,
       boolean sensitive,
       String message) {
     this.kind = Objects.requireNonNull(kind, "kind");
@@ -44,20 +45,20 @@ public final class Violation implements Serializable {
   static Violation restore(
       ViolationKind kind,
       String code,
-      String path,
-      String expected,
-      String actual,
+      @Nullable String path,
+      @Nullable String expected,
+      @Nullable String actual,
       boolean sensitive,
       String message) {
     return new Violation(kind, code, path, expected, actual, sensitive, message);
   }
 
-  static Violation of(ViolationKind kind, String code, String path, String message) {
+  static Violation of(ViolationKind kind, String code, @Nullable String path, String message) {
     return new Violation(kind, code, path, null, null, false, message);
   }
 
   static Violation rule(
-      String rule, String path, String expected, String actual, boolean sensitive) {
+      String rule, String path, String expected, @Nullable String actual, boolean sensitive) {
     String message =
         path
             + ": rule "
@@ -105,12 +106,12 @@ public final class Violation implements Serializable {
   /**
    * The field path ({@code items[2].sku}; envelope fields as {@code envelope.event_id}), or null.
    */
-  public String path() {
+  public @Nullable String path() {
     return path;
   }
 
   /** What the rule expects, readable ({@code >= 0}, {@code ^[A-Z]{3}$}), or null. */
-  public String expected() {
+  public @Nullable String expected() {
     return expected;
   }
 
@@ -118,7 +119,7 @@ public final class Violation implements Serializable {
    * The value found, readable, or null. May hold personal data when {@link #sensitive()}: reports
    * and quarantine mask it unless asked not to.
    */
-  public String actual() {
+  public @Nullable String actual() {
     return actual;
   }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Violations counted per event type × reason × code × path (array indexes folded to {@code []}),
@@ -26,7 +27,7 @@ final class ViolationTally implements Serializable {
    * @param eventType null for a record that could not be split into events
    * @param eventId the event's id, null when unknown
    */
-  void add(String eventType, String eventId, Violation violation) {
+  void add(@Nullable String eventType, @Nullable String eventId, Violation violation) {
     String path = violation.path() == null ? null : violation.path().replaceAll("\\[\\d+]", "[]");
     Key key = new Key(eventType, violation.kind().id(), violation.code(), path);
     Counts counts = violations.get(key);
@@ -83,12 +84,12 @@ final class ViolationTally implements Serializable {
   private static final class Key implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    final String eventType;
+    final @Nullable String eventType;
     final String reason;
     final String code;
-    final String path;
+    final @Nullable String path;
 
-    Key(String eventType, String reason, String code, String path) {
+    Key(@Nullable String eventType, String reason, String code, @Nullable String path) {
       this.eventType = eventType;
       this.reason = reason;
       this.code = code;
@@ -116,11 +117,11 @@ final class ViolationTally implements Serializable {
   private static final class Counts implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    final String exampleEventId;
+    final @Nullable String exampleEventId;
     final Violation example;
     long count;
 
-    Counts(String exampleEventId, Violation example) {
+    Counts(@Nullable String exampleEventId, Violation example) {
       this.exampleEventId = exampleEventId;
       this.example = example;
     }

@@ -3,6 +3,7 @@ package dev.tideline.validator;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The counts of one row or event type: events, valid, duplicates, invalid by reason, and valid
@@ -25,7 +26,7 @@ final class VolumeCounts implements Serializable {
    * @param reason the reason it is invalid, null when valid
    * @param latenessMs its lateness when it is a valid first copy with an event time, else -1
    */
-  void add(String reason, boolean duplicate, long latenessMs) {
+  void add(@Nullable String reason, boolean duplicate, long latenessMs) {
     events++;
     if (reason == null) {
       valid++;

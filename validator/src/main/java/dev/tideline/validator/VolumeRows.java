@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One volume table of the report: counts per hour × event type × platform × app version, the hour
@@ -21,8 +22,8 @@ final class VolumeRows implements Serializable {
 
   private final Map<RowKey, VolumeCounts> rows = new HashMap<>();
   // The row used last: events of one record mostly share it, so it is found without a lookup.
-  private RowKey lastKey;
-  private VolumeCounts last;
+  private @Nullable RowKey lastKey;
+  private @Nullable VolumeCounts last;
 
   /**
    * Counts an event in its row.
@@ -36,18 +37,22 @@ final class VolumeRows implements Serializable {
       String type,
       String platform,
       String appVersion,
-      String reason,
+      @Nullable String reason,
       boolean duplicate,
       long latenessMs) {
-    if (lastKey == null || !lastKey.isSame(hour, type, platform, appVersion)) {
-      lastKey = new RowKey(hour, type, platform, appVersion);
-      last = rows.get(lastKey);
-      if (last == null) {
-        last = new VolumeCounts();
-        rows.put(lastKey, last);
+    RowKey key = lastKey;
+    VolumeCounts row = last;
+    if (key == null || row == null || !key.isSame(hour, type, platform, appVersion)) {
+      key = new RowKey(hour, type, platform, appVersion);
+      row = rows.get(key);
+      if (row == null) {
+        row = new VolumeCounts();
+        rows.put(key, row);
       }
+      lastKey = key;
+      last = row;
     }
-    last.add(reason, duplicate, latenessMs);
+    row.add(reason, duplicate, latenessMs);
   }
 
   /** Adds the other table's counts to this one's. */

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Proves, straight from the wire, that a protobuf payload decodes and breaks none of its schema's
@@ -41,7 +42,7 @@ final class WireCheck {
   /** How one message type is read: its fields by number, and which of them rules look at. */
   private static final class Plan {
     final Map<Integer, FieldPlan> byNumber = new HashMap<>();
-    FieldPlan[] dense;
+    FieldPlan @Nullable [] dense;
     boolean hasRealOneofs;
 
     /** The type's number of fields ({@code getFields()} makes a list on every call). */
@@ -51,7 +52,7 @@ final class WireCheck {
       this.fieldCount = type.getFields().size();
     }
 
-    FieldPlan field(int number) {
+    @Nullable FieldPlan field(int number) {
       if (dense != null) {
         return number < dense.length ? dense[number] : null;
       }
@@ -69,7 +70,7 @@ final class WireCheck {
     final boolean repeated;
     final int wireType;
     final boolean packable;
-    Plan message;
+    @Nullable Plan message; // for a message field
 
     /** Whether rules need this field's values kept, not only checked. */
     boolean kept;
@@ -106,7 +107,8 @@ final class WireCheck {
   }
 
   /** The wire check of a message type and its rules, or null when it cannot have one. */
-  static WireCheck compile(Descriptor type, List<ProtoRule> rules, boolean noCardNumbers) {
+  static @Nullable WireCheck compile(
+      Descriptor type, List<ProtoRule> rules, boolean noCardNumbers) {
     Map<Descriptor, Plan> plans = new HashMap<>();
     Plan root = plan(type, plans);
     if (root == null) {
@@ -115,10 +117,11 @@ final class WireCheck {
     for (ProtoRule rule : rules) {
       Plan at = root;
       for (FieldDescriptor step : rule.steps) {
-        if (step.isMapField()) {
+        // Each step is a field of the plan before, a message field but for the last.
+        FieldPlan field = at == null ? null : at.field(step.getNumber());
+        if (step.isMapField() || field == null) {
           return null;
         }
-        FieldPlan field = at.field(step.getNumber());
         field.kept = true;
         // Repeated strings go through checkRepeated, which takes text.
         field.keptAsText |= rule.check.needsText() || step.isRepeated();
@@ -128,7 +131,7 @@ final class WireCheck {
     return new WireCheck(root, rules, noCardNumbers);
   }
 
-  private static Plan plan(Descriptor type, Map<Descriptor, Plan> plans) {
+  private static @Nullable Plan plan(Descriptor type, Map<Descriptor, Plan> plans) {
     Plan plan = plans.get(type);
     if (plan != null) {
       return plan;
@@ -186,7 +189,7 @@ final class WireCheck {
   }
 
   /** Reads one message to its end; null when not sure. */
-  private Node read(Plan plan, CodedInputStream in, int depth) throws IOException {
+  private @Nullable Node read(Plan plan, CodedInputStream in, int depth) throws IOException {
     if (depth > RECURSION_LIMIT) {
       return null;
     }
@@ -237,7 +240,7 @@ final class WireCheck {
         }
         seenBits |= 1L << index;
       } else {
-        if (seen[index]) {
+        if (seen == null || seen[index]) { // seen is there for every index from 64
           return null;
         }
         seen[index] = true;
@@ -279,7 +282,8 @@ final class WireCheck {
    * Reads one value, boxed as {@code DynamicMessage} holds it (a {@link Node} for messages); null
    * when not sure.
    */
-  private Object readValue(FieldPlan plan, CodedInputStream in, int depth) throws IOException {
+  private @Nullable Object readValue(FieldPlan plan, CodedInputStream in, int depth)
+      throws IOException {
     switch (plan.type) {
       case DOUBLE:
         return in.readDouble();
@@ -328,9 +332,13 @@ final class WireCheck {
         return in.readSInt64();
       case MESSAGE:
         {
+          Plan message = plan.message;
+          if (message == null) {
+            return null; // a message field has a plan (see plan()); not sure without one
+          }
           int length = in.readRawVarint32();
           int limit = in.pushLimit(length);
-          Node nested = read(plan.message, in, depth + 1);
+          Node nested = read(message, in, depth + 1);
           if (nested == null || !in.isAtEnd()) {
             return null;
           }
@@ -365,10 +373,11 @@ final class WireCheck {
       // DynamicMessage clears a field without presence that is set to its default value.
       boolean present = value != null && (step.presence || !value.equals(step.defaultValue));
       if (!present && !step.presence && step.numeric) {
-        rule.check.checkDefault(at, ProtoRule.normalize(step.type, step.defaultValue), out);
+        rule.check.checkDefault(at, step.normalizedDefault, out);
+      } else if (present && value != null) {
+        rule.check.checkSingle(at, true, ProtoRule.normalize(step.type, value), out);
       } else {
-        rule.check.checkSingle(
-            at, present, present ? ProtoRule.normalize(step.type, value) : null, out);
+        rule.check.checkSingle(at, false, null, out);
       }
       return;
     }
@@ -403,7 +412,8 @@ final class WireCheck {
     final boolean repeated;
     final boolean presence;
     final boolean numeric;
-    final Object defaultValue;
+    final @Nullable Object defaultValue; // null for repeated and message fields
+    final @Nullable Object normalizedDefault; // as rules see it, for a number
 
     Step(FieldDescriptor field) {
       this.index = field.getIndex();
@@ -415,6 +425,8 @@ final class WireCheck {
           repeated || field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
               ? null
               : field.getDefaultValue();
+      this.normalizedDefault =
+          numeric && defaultValue != null ? ProtoRule.normalize(type, defaultValue) : null;
     }
   }
 }

@@ -6,5 +6,7 @@
  * dev.tideline.validator.Quarantine} keeps the bad events. Rendering the report is in {@link
  * dev.tideline.validator.report}; reading records in {@link dev.tideline.validator.source}.
  * Formats: docs/formats/validation-report.md.
+ *
+ * <p>Checked by NullAway: nothing here is null unless annotated {@code @Nullable}.
  */
 package dev.tideline.validator;

@@ -36,6 +36,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -309,8 +310,8 @@ public final class ComparisonProducer implements Callable<Integer> {
     private final FutureCallback<UserRecordResult> callback =
         new FutureCallback<>() {
           @Override
-          public void onSuccess(UserRecordResult result) {
-            (result.isSuccessful() ? acknowledged : failed).increment();
+          public void onSuccess(@Nullable UserRecordResult result) {
+            (result != null && result.isSuccessful() ? acknowledged : failed).increment();
           }
 
           @Override

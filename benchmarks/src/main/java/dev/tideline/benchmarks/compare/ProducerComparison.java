@@ -27,6 +27,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -358,7 +359,7 @@ public final class ProducerComparison implements Callable<Integer> {
             + " |\n");
     out.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Producer producer : order) {
-      List<Run> runsOf = byProducer.get(producer);
+      List<Run> runsOf = Objects.requireNonNull(byProducer.get(producer), "every producer ran");
       out.append("| ").append(producer.title()).append(" | ").append(runsOf.size());
       out.append(cell(runsOf, r -> r.process().path("cpuSeconds").asDouble(), "%.2f"));
       out.append(

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -45,7 +46,7 @@ record StreamReadBack(
     long mismatched,
     long otherEvents) {
   private static final long CLICK_SCHEMA_ID =
-      SchemaRegistry.fromClasspath().forClass(Click.class).getSchemaId();
+      Objects.requireNonNull(SchemaRegistry.fromClasspath().forClass(Click.class)).getSchemaId();
 
   /** Reads every shard of the stream and checks its events against {@code sent}. */
   static StreamReadBack read(KinesisClient kinesis, String stream, Click[] sent, Producer producer)

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -62,7 +63,8 @@ public final class EnvelopeBytes {
   };
 
   private final long auditSchemaId =
-      SchemaRegistry.fromClasspath().forClass(ProducerAudit.class).getSchemaId();
+      Objects.requireNonNull(SchemaRegistry.fromClasspath().forClass(ProducerAudit.class))
+          .getSchemaId();
   private final Map<String, Long> bytes = new TreeMap<>();
   private long events;
   private long payloadBytes;

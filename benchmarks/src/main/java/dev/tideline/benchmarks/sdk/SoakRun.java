@@ -21,6 +21,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -218,7 +219,7 @@ public final class SoakRun {
               entries.add(
                   t
                       ? EntryResult.failure(ErrorCodes.THROTTLED, "soak: injected throttling")
-                      : result.entries().get(next++));
+                      : Objects.requireNonNull(result).entries().get(next++));
             }
             merged.succeed(PutRecordsResult.of(entries));
           });

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -85,7 +86,7 @@ public class ValidatorBenchmark {
   public void setUp() throws Exception {
     SchemaRegistry registry = SchemaRegistry.fromClasspath();
     validator = Validator.builder(registry).build();
-    CatalogEntry entry = registry.forClass(ScreenView.class);
+    CatalogEntry entry = Objects.requireNonNull(registry.forClass(ScreenView.class));
     screenView = descriptor(entry);
     arrival = Instant.parse("2026-11-25T15:30:00Z");
     long eventMicros = arrival.minusSeconds(20).toEpochMilli() * 1000;
@@ -181,7 +182,8 @@ public class ValidatorBenchmark {
         return found;
       }
     }
-    throw new IllegalStateException("no ScreenView in " + last.getName());
+    throw new IllegalStateException(
+        "no ScreenView in " + (last == null ? "an empty descriptor set" : last.getName()));
   }
 
   private ValidationReport fullPathReport() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -153,10 +154,12 @@ public final class LocalKinesisExtension
    * test run ends.
    */
   static final class ServerHolder implements AutoCloseable {
-    private final LocalKinesisServer server;
-    private final LocalKinesisException failure;
+    // One of the two: the server, or why it could not start.
+    private final @Nullable LocalKinesisServer server;
+    private final @Nullable LocalKinesisException failure;
 
-    private ServerHolder(LocalKinesisServer server, LocalKinesisException failure) {
+    private ServerHolder(
+        @Nullable LocalKinesisServer server, @Nullable LocalKinesisException failure) {
       this.server = server;
       this.failure = failure;
     }
@@ -174,7 +177,7 @@ public final class LocalKinesisExtension
         throw new IllegalStateException(
             "the local Kinesis server could not start: " + failure.getMessage(), failure);
       }
-      return server;
+      return Objects.requireNonNull(server, "a holder without a failure has a server");
     }
 
     @Override

@@ -305,12 +305,14 @@ public final class LocalKinesisServer implements AutoCloseable {
       try {
         process = LAUNCHER.submit(builder::start).get();
       } catch (ExecutionException e) {
+        // What ProcessBuilder.start threw; an ExecutionException always carries it.
+        Throwable cause = e.getCause() == null ? e : e.getCause();
         throw new LocalKinesisException(
             "could not start the local Kinesis server with "
                 + command
                 + " (is Node.js 20 on the PATH?): "
-                + e.getCause().getMessage(),
-            e.getCause());
+                + cause.getMessage(),
+            cause);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new LocalKinesisException("interrupted while starting the local Kinesis server", e);

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Avro rules: Avro's own {@link SchemaCompatibility} (its incompatibility types are the rule
@@ -78,7 +79,7 @@ final class AvroRules {
     return out;
   }
 
-  private static Schema aliasing(Iterable<Schema> schemas, String fullName) {
+  private static @Nullable Schema aliasing(Iterable<Schema> schemas, String fullName) {
     for (Schema schema : schemas) {
       if (schema.getAliases().contains(fullName)) {
         return schema;

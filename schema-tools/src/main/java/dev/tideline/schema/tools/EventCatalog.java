@@ -2,7 +2,7 @@ package dev.tideline.schema.tools;
 
 import dev.tideline.proto.v1.Catalog;
 import dev.tideline.proto.v1.CatalogEntry;
-import dev.tideline.schema.catalog.CatalogBuilder;
+import dev.tideline.schema.tools.catalog.CatalogBuilder;
 import dev.tideline.wire.Hex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,9 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The event catalog of a schema set, as schema-registry's {@link CatalogBuilder} builds it (events
+ * The event catalog of a schema set, as the catalog step's {@link CatalogBuilder} builds it (events
  * are messages marked {@code (tideline.v1.event)} and Avro records), optionally with a committed
  * history of released versions. What docs, diffs and fingerprints are made from. Immutable.
  */
@@ -33,7 +34,7 @@ public final class EventCatalog {
    * @param history the committed history folder, or null for none
    * @throws SchemaException if the schemas or the history cannot be read
    */
-  public static EventCatalog of(SchemaSet set, Path history) {
+  public static EventCatalog of(SchemaSet set, @Nullable Path history) {
     CatalogBuilder builder = CatalogBuilder.create();
     try {
       builder.addDescriptorSet(set.descriptors().toByteArray());

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Compiles {@code .proto} files to a {@link FileDescriptorSet} with protoc, the reference compiler
@@ -51,7 +52,7 @@ public final class ProtoCompiler {
   /** Resolved on first use, so schema sets without .proto files never need protoc. */
   private final Supplier<Path> protoc;
 
-  private volatile Path resolved;
+  private volatile @Nullable Path resolved;
 
   private ProtoCompiler(Supplier<Path> protoc) {
     this.protoc = protoc;

@@ -6,7 +6,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tideline.proto.v1.Catalog;
 import dev.tideline.proto.v1.CatalogEntry;
 import dev.tideline.proto.v1.SchemaFormat;
-import dev.tideline.schema.catalog.CatalogBuilder;
+import dev.tideline.schema.tools.catalog.CatalogBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,10 +140,10 @@ public final class SchemaSources {
   }
 
   /**
-   * The released versions in a committed catalog history (schema-registry's {@code CatalogBuilder}
-   * layout), one set per event version, oldest first: every version, or only the newest of each
-   * event type. A protobuf version's own files are the event's file and the files of {@code
-   * current} it imports; an Avro version is its schema.
+   * The released versions in a committed catalog history (the {@link CatalogBuilder} layout), one
+   * set per event version, oldest first: every version, or only the newest of each event type. A
+   * protobuf version's own files are the event's file and the files of {@code current} it imports;
+   * an Avro version is its schema.
    *
    * @throws SchemaException if the history cannot be read
    */

@@ -24,6 +24,7 @@ import java.util.logging.Logger;
 import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link RecordSink} for Android: Kinesis's PutRecords, ListShards and DescribeStreamSummary
@@ -96,7 +97,7 @@ public final class AndroidKinesisSink implements RecordSink {
   private final SigV4Signer signer;
 
   /** Null when not configured: then the stream's own limit is asked for. */
-  private final Integer configuredMaxRecordBytes;
+  private final @Nullable Integer configuredMaxRecordBytes;
 
   private final ThreadPoolExecutor executor;
 
@@ -201,7 +202,7 @@ public final class AndroidKinesisSink implements RecordSink {
       return PutRecordsResult.callFailed(count, outcome.failureCode, what + ": " + outcome.message);
     }
     try {
-      JSONArray answers = outcome.body.getJSONArray("Records");
+      JSONArray answers = outcome.body().getJSONArray("Records");
       if (answers.length() != count) {
         return PutRecordsResult.callFailed(
             count,
@@ -218,8 +219,9 @@ public final class AndroidKinesisSink implements RecordSink {
           results.add(
               EntryResult.failure(
                   errorCode,
-                  outcome.credentials.redact(
-                      AwsJsonClient.string(answer, "ErrorMessage"), MAX_MESSAGE_LENGTH)));
+                  outcome
+                      .credentials()
+                      .redact(AwsJsonClient.string(answer, "ErrorMessage"), MAX_MESSAGE_LENGTH)));
         } else if (shardId == null || sequenceNumber == null) {
           results.add(
               EntryResult.failure(
@@ -276,11 +278,11 @@ public final class AndroidKinesisSink implements RecordSink {
                 + ", "
                 + outcome.message);
       }
-      JSONArray answered = outcome.body.optJSONArray("Shards");
+      JSONArray answered = outcome.body().optJSONArray("Shards");
       for (int i = 0; answered != null && i < answered.length(); i++) {
         shards.add(shard(answered.getJSONObject(i)));
       }
-      String next = AwsJsonClient.string(outcome.body, "NextToken");
+      String next = AwsJsonClient.string(outcome.body(), "NextToken");
       if (next == null || next.isEmpty()) {
         return shards;
       }
@@ -343,7 +345,7 @@ public final class AndroidKinesisSink implements RecordSink {
                                 + outcome.message));
                     return;
                   }
-                  JSONObject summary = outcome.body.getJSONObject("StreamDescriptionSummary");
+                  JSONObject summary = outcome.body().getJSONObject("StreamDescriptionSummary");
                   result.succeed(
                       summary.has("MaxRecordSizeInKiB")
                           ? summary.getInt("MaxRecordSizeInKiB") * 1024
@@ -452,8 +454,9 @@ public final class AndroidKinesisSink implements RecordSink {
       LOG.log(Level.FINE, "{0} did not complete: {1}", new Object[] {operation, message});
       return Outcome.failed(ErrorCodes.TRANSPORT_ERROR, message);
     }
-    if (response.isSuccess()) {
-      return new Outcome(null, null, response.body(), signing);
+    JSONObject answer = response.body();
+    if (response.isSuccess() && answer != null) { // a success always has a body (parse sees to it)
+      return Outcome.succeeded(answer, signing);
     }
     String code = response.errorCode();
     String message =
@@ -496,20 +499,38 @@ public final class AndroidKinesisSink implements RecordSink {
 
   /** The result of one call: a body, or the code and message to fail entries with. */
   private static final class Outcome {
-    final String failureCode;
-    final String message;
-    final JSONObject body;
-    final AwsCredentials credentials;
+    final @Nullable String failureCode; // null: the call succeeded
+    final @Nullable String message;
+    private final @Nullable JSONObject body;
+    private final @Nullable AwsCredentials credentials;
 
-    Outcome(String failureCode, String message, JSONObject body, AwsCredentials credentials) {
+    private Outcome(
+        @Nullable String failureCode,
+        @Nullable String message,
+        @Nullable JSONObject body,
+        @Nullable AwsCredentials credentials) {
       this.failureCode = failureCode;
       this.message = message;
       this.body = body;
       this.credentials = credentials;
     }
 
-    static Outcome failed(String code, String message) {
+    static Outcome succeeded(JSONObject body, AwsCredentials credentials) {
+      return new Outcome(null, null, body, credentials);
+    }
+
+    static Outcome failed(String code, @Nullable String message) {
       return new Outcome(code, message, null, null);
+    }
+
+    /** The answer of a call that succeeded (no failureCode). */
+    JSONObject body() {
+      return Objects.requireNonNull(body, "a failed call has no body");
+    }
+
+    /** The credentials that signed a call that succeeded, to redact its answer with. */
+    AwsCredentials credentials() {
+      return Objects.requireNonNull(credentials, "a failed call has no credentials");
     }
   }
 
@@ -532,11 +553,11 @@ public final class AndroidKinesisSink implements RecordSink {
   public static final class Builder {
     private final String region;
     private final CredentialsProvider credentials;
-    private URL endpoint;
+    private @Nullable URL endpoint;
     private long connectTimeoutMillis = DEFAULT_CONNECT_TIMEOUT_MILLIS;
     private long readTimeoutMillis = DEFAULT_READ_TIMEOUT_MILLIS;
     private int threads = DEFAULT_THREADS;
-    private Integer maxRecordBytes;
+    private @Nullable Integer maxRecordBytes;
 
     private Builder(String region, CredentialsProvider credentials) {
       Objects.requireNonNull(region, "region");

@@ -2,6 +2,7 @@ package dev.tideline.android.aws;
 
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * AWS credentials to sign requests with: an access key id, a secret access key, and for temporary
@@ -19,11 +20,14 @@ public final class AwsCredentials {
 
   private final String accessKeyId;
   private final String secretAccessKey;
-  private final String sessionToken;
+  private final @Nullable String sessionToken;
   private final long expirationMillis;
 
   private AwsCredentials(
-      String accessKeyId, String secretAccessKey, String sessionToken, long expirationMillis) {
+      String accessKeyId,
+      String secretAccessKey,
+      @Nullable String sessionToken,
+      long expirationMillis) {
     this.accessKeyId = accessKeyId;
     this.secretAccessKey = secretAccessKey;
     this.sessionToken = sessionToken;
@@ -51,7 +55,10 @@ public final class AwsCredentials {
    * @throws IllegalArgumentException if the key id, the secret or the token is empty
    */
   public static AwsCredentials create(
-      String accessKeyId, String secretAccessKey, String sessionToken, long expirationMillis) {
+      String accessKeyId,
+      String secretAccessKey,
+      @Nullable String sessionToken,
+      long expirationMillis) {
     notEmpty("accessKeyId", accessKeyId);
     notEmpty("secretAccessKey", secretAccessKey);
     if (sessionToken != null && sessionToken.isEmpty()) {
@@ -78,7 +85,7 @@ public final class AwsCredentials {
   }
 
   /** The session token of temporary credentials, or null. */
-  public String sessionToken() {
+  public @Nullable String sessionToken() {
     return sessionToken;
   }
 
@@ -100,7 +107,7 @@ public final class AwsCredentials {
    * and cut to {@code maxLength} characters: for error messages a server echoed (an
    * invalid-signature answer quotes the canonical request, security token included).
    */
-  String redact(String text, int maxLength) {
+  @Nullable String redact(@Nullable String text, int maxLength) {
     if (text == null) {
       return null;
     }

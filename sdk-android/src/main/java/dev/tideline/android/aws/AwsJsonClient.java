@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.json.JSONException;
 import org.json.JSONObject;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One AWS service endpoint spoken to in the AWS JSON 1.1 protocol: a POST of a JSON body to "/",
@@ -112,13 +113,14 @@ final class AwsJsonClient {
   Response call(
       String target,
       JSONObject body,
-      SigV4Signer signer,
-      AwsCredentials credentials,
+      @Nullable SigV4Signer signer,
+      @Nullable AwsCredentials credentials,
       long nowMillis)
       throws IOException {
     byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-    Map<String, String> headers = headers(host, target, bytes, signer != null);
-    if (signer != null) {
+    Map<String, String> headers =
+        headers(host, target, bytes, signer != null && credentials != null);
+    if (signer != null && credentials != null) {
       headers = signer.sign("POST", "/", null, headers, bytes, credentials, nowMillis).headers();
     }
     HttpURLConnection connection = (HttpURLConnection) endpoint.openConnection();
@@ -176,18 +178,23 @@ final class AwsJsonClient {
   /** An answer: the HTTP status, the JSON body, and for an error its code and message. */
   static final class Response {
     private final int status;
-    private final JSONObject body;
-    private final String errorCode;
-    private final String errorMessage;
+    private final @Nullable JSONObject body;
+    private final @Nullable String errorCode;
+    private final @Nullable String errorMessage; // for an error answer, "" when it has none
 
-    private Response(int status, JSONObject body, String errorCode, String errorMessage) {
+    private Response(
+        int status,
+        @Nullable JSONObject body,
+        @Nullable String errorCode,
+        @Nullable String errorMessage) {
       this.status = status;
       this.body = body;
       this.errorCode = errorCode;
       this.errorMessage = errorMessage;
     }
 
-    static Response parse(int status, String errorTypeHeader, byte[] bytes) throws IOException {
+    static Response parse(int status, @Nullable String errorTypeHeader, byte[] bytes)
+        throws IOException {
       JSONObject body = null;
       String text = new String(bytes, StandardCharsets.UTF_8).trim();
       if (!text.isEmpty()) {
@@ -218,7 +225,7 @@ final class AwsJsonClient {
      * namespace ({@code "com.amazonaws.kinesis.v20131202#ExpiredTokenException"}) or suffix ({@code
      * "ExpiredTokenException:http://internal.amazon.com/"}).
      */
-    private static String errorCode(String header, JSONObject body) {
+    private static @Nullable String errorCode(@Nullable String header, @Nullable JSONObject body) {
       String type = body == null ? null : string(body, "__type");
       if (type == null) {
         type = header;
@@ -246,17 +253,17 @@ final class AwsJsonClient {
     }
 
     /** The JSON body; null for an error answer without one. */
-    JSONObject body() {
+    @Nullable JSONObject body() {
       return body;
     }
 
     /** The AWS error code, or null (a success, or an error answer that names none). */
-    String errorCode() {
+    @Nullable String errorCode() {
       return errorCode;
     }
 
     /** The error message as the service wrote it (may quote request details: redact it). */
-    String errorMessage() {
+    @Nullable String errorMessage() {
       return errorMessage;
     }
   }
@@ -265,7 +272,7 @@ final class AwsJsonClient {
    * A string member, or null when absent or JSON null (Android's {@code optString} would answer
    * "null" for a JSON null).
    */
-  static String string(JSONObject object, String name) {
+  static @Nullable String string(JSONObject object, String name) {
     if (!object.has(name) || object.isNull(name)) {
       return null;
     }

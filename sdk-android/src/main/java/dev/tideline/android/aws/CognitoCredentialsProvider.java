@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.json.JSONException;
 import org.json.JSONObject;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Temporary credentials for an unauthenticated identity of an Amazon Cognito identity pool, so the
@@ -61,7 +62,7 @@ public final class CognitoCredentialsProvider implements CredentialsProvider {
   /** Held while fetching, so concurrent callers share one fetch. */
   private final Object fetchLock = new Object();
 
-  private volatile AwsCredentials cached;
+  private volatile @Nullable AwsCredentials cached;
 
   private CognitoCredentialsProvider(Builder builder) {
     this.identityPoolId = builder.identityPoolId;
@@ -136,11 +137,12 @@ public final class CognitoCredentialsProvider implements CredentialsProvider {
       identityId = newIdentity();
       response = getCredentials(identityId);
     }
-    if (!response.isSuccess()) {
+    JSONObject body = response.body();
+    if (!response.isSuccess() || body == null) { // a success always has a body
       throw failure(GET_CREDENTIALS, response);
     }
     try {
-      JSONObject credentials = response.body().getJSONObject("Credentials");
+      JSONObject credentials = body.getJSONObject("Credentials");
       String accessKeyId = AwsJsonClient.string(credentials, "AccessKeyId");
       String secretKey = AwsJsonClient.string(credentials, "SecretKey");
       String sessionToken = AwsJsonClient.string(credentials, "SessionToken");
@@ -164,10 +166,11 @@ public final class CognitoCredentialsProvider implements CredentialsProvider {
       throw new IllegalStateException(e);
     }
     AwsJsonClient.Response response = client.call(GET_ID, request, null, null, now());
-    if (!response.isSuccess()) {
+    JSONObject body = response.body();
+    if (!response.isSuccess() || body == null) { // a success always has a body
       throw failure(GET_ID, response);
     }
-    String identityId = AwsJsonClient.string(response.body(), "IdentityId");
+    String identityId = AwsJsonClient.string(body, "IdentityId");
     if (identityId == null || identityId.isEmpty()) {
       throw new IOException(GET_ID + " answered no IdentityId");
     }
@@ -216,7 +219,7 @@ public final class CognitoCredentialsProvider implements CredentialsProvider {
     private final String identityPoolId;
     private final IdentityStore identityStore;
     private String region;
-    private URL endpoint;
+    private @Nullable URL endpoint;
     private long connectTimeoutMillis = DEFAULT_CONNECT_TIMEOUT_MILLIS;
     private long readTimeoutMillis = DEFAULT_READ_TIMEOUT_MILLIS;
     private long refreshMarginMillis = DEFAULT_REFRESH_MARGIN_MILLIS;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** {@link IdentityStore#file(File)}: the identity id as UTF-8 text in one file. */
 final class FileIdentityStore implements IdentityStore {
@@ -20,7 +21,7 @@ final class FileIdentityStore implements IdentityStore {
   }
 
   @Override
-  public String get() throws IOException {
+  public @Nullable String get() throws IOException {
     synchronized (lock) {
       byte[] bytes;
       try (InputStream in = new FileInputStream(file)) {

@@ -3,6 +3,7 @@ package dev.tideline.android.aws;
 import java.io.File;
 import java.io.IOException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps the Cognito identity id of an install, so the app keeps one identity across restarts
@@ -17,7 +18,7 @@ public interface IdentityStore {
    *
    * @throws IOException if the store cannot be read
    */
-  String get() throws IOException;
+  @Nullable String get() throws IOException;
 
   /**
    * Stores the identity id, replacing any other.
@@ -40,10 +41,10 @@ public interface IdentityStore {
   /** A store in memory: an app that uses it gets a new identity on every start. */
   static IdentityStore inMemory() {
     return new IdentityStore() {
-      private volatile String identityId;
+      private volatile @Nullable String identityId;
 
       @Override
-      public String get() {
+      public @Nullable String get() {
         return identityId;
       }
 

@@ -17,6 +17,7 @@ import java.util.TimeZone;
 import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * AWS Signature Version 4, with the signature in the {@code Authorization} header ("Signature
@@ -65,7 +66,7 @@ final class SigV4Signer {
   Signed sign(
       String method,
       String path,
-      String query,
+      @Nullable String query,
       Map<String, String> headers,
       byte[] body,
       AwsCredentials credentials,
@@ -194,7 +195,7 @@ final class SigV4Signer {
   }
 
   /** Parameters decoded, encoded again the SigV4 way, and sorted by name, then value. */
-  private static String canonicalQuery(String query) {
+  private static String canonicalQuery(@Nullable String query) {
     if (query == null || query.isEmpty()) {
       return "";
     }

@@ -8,5 +8,7 @@
  *
  * <p>No AWS SDK: the AWS SDK for Java v2 does not run on Android. Nothing in this package logs or
  * formats an access key id, secret key, session token or signature.
+ *
+ * <p>Checked by NullAway: nothing here is null unless annotated {@code @Nullable}.
  */
 package dev.tideline.android.aws;

@@ -18,6 +18,7 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serializes Avro events for a {@link dev.tideline.sdk.Tracker}: Avro binary, without the
@@ -74,7 +75,7 @@ public final class AvroEncoder<T extends IndexedRecord> implements EventEncoder<
   }
 
   @Override
-  public CatalogEntry schema(T event, SchemaRegistry registry) {
+  public @Nullable CatalogEntry schema(T event, SchemaRegistry registry) {
     if (byFingerprint) {
       return registry.byId(SchemaNormalization.parsingFingerprint64(event.getSchema()));
     }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes a tracker's {@link TrackerMetrics} as Micrometer meters, tagged with the stream name
@@ -186,7 +187,7 @@ public final class TrackerMeterBinder implements MeterBinder {
         m -> m.latency().maxMicros());
   }
 
-  private static double count(Long value) {
+  private static double count(@Nullable Long value) {
     return value == null ? 0.0 : value;
   }
 
@@ -206,7 +207,7 @@ public final class TrackerMeterBinder implements MeterBinder {
       MeterRegistry registry,
       String name,
       String description,
-      String unit,
+      @Nullable String unit,
       final ToDoubleFunction<TrackerMetrics> read) {
     Gauge.Builder<Tracker> builder =
         Gauge.builder(name, tracker, t -> read.applyAsDouble(t.metrics()))

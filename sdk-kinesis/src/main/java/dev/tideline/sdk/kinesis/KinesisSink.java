@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -89,11 +90,11 @@ public final class KinesisSink implements RecordSink {
   private final KinesisCalls calls;
 
   /** Null when not configured: then the stream's own limit is asked for. */
-  private final Integer configuredMaxRecordBytes;
+  private final @Nullable Integer configuredMaxRecordBytes;
 
   private final Duration requestTimeout;
   private final boolean closeClient;
-  private final Integer listShardsPageSize;
+  private final @Nullable Integer listShardsPageSize;
   private final AwsRequestOverrideConfiguration putRecordsOverride;
 
   private final Object lock = new Object();
@@ -103,8 +104,8 @@ public final class KinesisSink implements RecordSink {
   private boolean closing;
   private int inFlight;
 
-  private KinesisSink(Builder builder) {
-    this.calls = builder.calls;
+  private KinesisSink(Builder builder, KinesisCalls calls) {
+    this.calls = calls;
     this.configuredMaxRecordBytes = builder.maxRecordBytes;
     this.requestTimeout = builder.requestTimeout;
     this.closeClient = builder.closeClient;
@@ -324,7 +325,7 @@ public final class KinesisSink implements RecordSink {
     return "KinesisSink{requestTimeout="
         + requestTimeout
         + ", maxRecordBytes="
-        + (configuredMaxRecordBytes > 0 ? configuredMaxRecordBytes : "from the stream")
+        + (configuredMaxRecordBytes != null ? configuredMaxRecordBytes : "from the stream")
         + "}";
   }
 
@@ -418,14 +419,14 @@ public final class KinesisSink implements RecordSink {
    * <p>Not thread-safe; the sink it builds is.
    */
   public static final class Builder {
-    private final KinesisCalls asyncCalls;
-    private final KinesisClient syncClient;
-    private KinesisCalls calls;
-    private ExecutorService executor;
-    private Integer maxRecordBytes;
+    // One of the two: the client the sink was built for.
+    private final @Nullable KinesisCalls asyncCalls;
+    private final @Nullable KinesisClient syncClient;
+    private @Nullable ExecutorService executor;
+    private @Nullable Integer maxRecordBytes;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private boolean closeClient;
-    private Integer listShardsPageSize;
+    private @Nullable Integer listShardsPageSize;
 
     private Builder(KinesisCalls asyncCalls) {
       this.asyncCalls = asyncCalls;
@@ -512,14 +513,17 @@ public final class KinesisSink implements RecordSink {
 
     /** Builds the sink. */
     public KinesisSink build() {
+      KinesisCalls calls;
       if (asyncCalls != null) {
         calls = asyncCalls;
-      } else if (executor != null) {
-        calls = KinesisCalls.of(syncClient, executor, false);
       } else {
-        calls = KinesisCalls.of(syncClient, newDaemonPool(), true);
+        KinesisClient client = Objects.requireNonNull(syncClient, "a builder has one of the two");
+        calls =
+            executor != null
+                ? KinesisCalls.of(client, executor, false)
+                : KinesisCalls.of(client, newDaemonPool(), true);
       }
-      return new KinesisSink(this);
+      return new KinesisSink(this, calls);
     }
 
     private static ExecutorService newDaemonPool() {

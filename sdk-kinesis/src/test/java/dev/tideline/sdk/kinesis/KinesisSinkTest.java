@@ -385,6 +385,17 @@ class KinesisSinkTest {
   }
 
   @Test
+  void describesItsSettingsWithOrWithoutAConfiguredMaximumRecordSize(LocalKinesisServer server) {
+    KinesisAsyncClient client = client(server, server.httpEndpoint());
+
+    // Unset, the maximum record size is asked from the stream: toString used to unbox the null.
+    assertThat(KinesisSink.create(client).toString())
+        .isEqualTo("KinesisSink{requestTimeout=PT10S, maxRecordBytes=from the stream}");
+    assertThat(KinesisSink.builder(client).maxRecordBytes(2 * 1024 * 1024).build().toString())
+        .isEqualTo("KinesisSink{requestTimeout=PT10S, maxRecordBytes=2097152}");
+  }
+
+  @Test
   void refusesEachInvalidSettingAtOnceSayingWhatWasWrong(LocalKinesisServer server) {
     KinesisAsyncClient client = client(server, server.httpEndpoint());
 

@@ -3,6 +3,7 @@ package dev.tideline.validator.cli;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
@@ -20,7 +21,7 @@ final class KinesisErrors {
    *
    * @param stream the command's options, or null when they are not known
    */
-  static String explain(SdkException e, TidelineValidate.StreamCommand stream) {
+  static String explain(SdkException e, TidelineValidate.@Nullable StreamCommand stream) {
     String name = stream == null ? "the stream" : "stream '" + stream.streamName() + "'";
     String where = stream == null ? "" : where(stream);
     String message = e.getMessage() == null ? "" : e.getMessage();

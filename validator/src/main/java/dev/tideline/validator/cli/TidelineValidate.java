@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -229,7 +230,7 @@ public final class TidelineValidate implements Runnable {
         names = "--quarantine",
         paramLabel = "FILE",
         description = "Write each bad event as a JSON line.")
-    Path quarantine;
+    @Nullable Path quarantine;
 
     @Option(
         names = "--fail-on",
@@ -237,7 +238,7 @@ public final class TidelineValidate implements Runnable {
         description =
             "Exit 1 if any condition holds, for example 'invalid>0.1%%,lost>0,events<1'"
                 + " (operators > >= < <=). See docs/formats/validation-report.md.")
-    String failOn;
+    @Nullable String failOn;
 
     @Option(
         names = "--show-pii",
@@ -353,7 +354,7 @@ public final class TidelineValidate implements Runnable {
     String streamName;
 
     @Option(names = "--region", description = "AWS region (default: the AWS SDK's chain).")
-    String region;
+    @Nullable String region;
 
     @Option(
         names = "--endpoint",
@@ -361,7 +362,7 @@ public final class TidelineValidate implements Runnable {
         description =
             "Kinesis endpoint, for example a local Kinesis (http://localhost:4567). Still needs a"
                 + " region (--region) and credentials; a local Kinesis accepts any.")
-    URI endpoint;
+    @Nullable URI endpoint;
 
     @Option(
         names = "--from",
@@ -376,7 +377,7 @@ public final class TidelineValidate implements Runnable {
         names = "--to",
         paramLabel = "INSTANT",
         description = "Stop at records that arrived at or after this instant.")
-    Instant to;
+    @Nullable Instant to;
 
     @Option(
         names = "--follow",
@@ -389,7 +390,7 @@ public final class TidelineValidate implements Runnable {
         names = "--report-every",
         paramLabel = "DURATION",
         description = "With --follow, rewrite the reports this often (ISO-8601, for example PT5M).")
-    Duration reportEvery;
+    @Nullable Duration reportEvery;
 
     @Option(
         names = "--reads-per-second",
@@ -418,12 +419,12 @@ public final class TidelineValidate implements Runnable {
     }
 
     /** The region option, or null. */
-    public String region() {
+    public @Nullable String region() {
       return region;
     }
 
     /** The endpoint option, or null. */
-    public URI endpoint() {
+    public @Nullable URI endpoint() {
       return endpoint;
     }
 
@@ -573,12 +574,12 @@ public final class TidelineValidate implements Runnable {
     private final FailOn failOn;
     private final Validator validator;
     private final Tally tally;
-    private Quarantine quarantine;
-    private String source;
+    private @Nullable Quarantine quarantine;
+    private String source = ""; // set by execute
     private Instant lastProgress = Instant.now();
     private Instant lastReport = Instant.now();
     private long behindMillis;
-    Duration reportEvery;
+    @Nullable Duration reportEvery;
 
     Run(Common common, CommandLine.Model.CommandSpec spec) {
       this.common = common;
@@ -601,7 +602,7 @@ public final class TidelineValidate implements Runnable {
      * ({@code stream} is its command) still writes the reports of what was read, then exits 3
      * naming the shard and the position.
      */
-    int execute(RecordSource recordSource, StreamCommand stream)
+    int execute(RecordSource recordSource, @Nullable StreamCommand stream)
         throws IOException, InterruptedException {
       this.source = recordSource.describe();
       if (common.quarantine != null) {

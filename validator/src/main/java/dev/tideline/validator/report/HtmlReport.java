@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTML report: one page, inline CSS and inline SVG charts drawn here, no script and no network,
@@ -491,7 +492,7 @@ final class HtmlReport {
   }
 
   /** An ISO-8601 instant cut to {@code unit} (seconds or milliseconds), in UTC with a Z. */
-  static String instant(String iso, ChronoUnit unit) {
+  static String instant(@Nullable String iso, ChronoUnit unit) {
     if (iso == null) {
       return "";
     }
@@ -544,12 +545,13 @@ final class HtmlReport {
       types.add(row.eventType());
     }
     List<String> hours = new ArrayList<>(byHour.keySet());
+    List<Map<String, Long>> eventsByType = new ArrayList<>(byHour.values()); // hour by hour
     List<Series> series = new ArrayList<>();
     int color = 0;
     for (String type : types) {
       double[] values = new double[hours.size()];
       for (int i = 0; i < hours.size(); i++) {
-        values[i] = byHour.get(hours.get(i)).getOrDefault(type, 0L);
+        values[i] = eventsByType.get(i).getOrDefault(type, 0L);
       }
       series.add(new Series(type, COLORS[color++ % COLORS.length], values));
     }
@@ -588,9 +590,10 @@ final class HtmlReport {
       reasons.merge(malformed.getKey() + " (records)", malformed.getValue(), Long::sum);
     }
     List<String> labels = new ArrayList<>(reasons.keySet());
+    List<Long> counts = new ArrayList<>(reasons.values()); // label by label
     double[] values = new double[labels.size()];
     for (int i = 0; i < labels.size(); i++) {
-      values[i] = reasons.get(labels.get(i));
+      values[i] = counts.get(i);
     }
     return barChart(
         "chart-invalid",
@@ -612,11 +615,12 @@ final class HtmlReport {
       }
     }
     List<String> hours = new ArrayList<>(byHour.keySet());
+    List<long[]> sumsByHour = new ArrayList<>(byHour.values()); // hour by hour
     List<Series> series = new ArrayList<>();
     for (int i = 0; i < checkpoints.size(); i++) {
       double[] values = new double[hours.size()];
       for (int h = 0; h < hours.size(); h++) {
-        long[] sums = byHour.get(hours.get(h));
+        long[] sums = sumsByHour.get(h);
         values[h] = sums[0] == 0 ? 100 : 100.0 * sums[i + 1] / sums[0];
       }
       series.add(
@@ -945,7 +949,7 @@ final class HtmlReport {
   }
 
   /** The text escaped for HTML content and attribute values (quotes included); "" for null. */
-  static String esc(String text) {
+  static String esc(@Nullable String text) {
     return text == null ? "" : HtmlEscapers.htmlEscaper().escape(text);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tideline.validator.ValidationReport;
 import java.io.IOException;
 import java.io.OutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders a {@link ValidationReport}: JSON (docs/formats/validation-report.md), a console table,
@@ -53,7 +54,7 @@ public final class Reports {
    * that values read from records (event types, file names) cannot move the cursor, clear the
    * screen or disguise other text. Null stays null.
    */
-  public static String printable(String text) {
-    return Text.printable(text);
+  public static @Nullable String printable(@Nullable String text) {
+    return text == null ? null : Text.printable(text);
   }
 }

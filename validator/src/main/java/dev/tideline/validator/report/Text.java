@@ -10,12 +10,9 @@ final class Text {
    * The text with every character that a terminal could act on (C0 and C1 controls, DEL, and the
    * bidirectional overrides that reorder what is shown) replaced by a visible {@code \\uXXXX}, so
    * that values read from records (event types, file names) cannot move the cursor, clear the
-   * screen or disguise other text. Null stays null.
+   * screen or disguise other text.
    */
   static String printable(String text) {
-    if (text == null) {
-      return null;
-    }
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -24,10 +21,10 @@ final class Text {
               || (c >= 0x7f && c <= 0x9f)
               || (c >= 0x202a && c <= 0x202e)
               || (c >= 0x2066 && c <= 0x2069);
-      if (unsafe && out == null) {
-        out = new StringBuilder(text.length() + 8).append(text, 0, i);
-      }
       if (unsafe) {
+        if (out == null) {
+          out = new StringBuilder(text.length() + 8).append(text, 0, i);
+        }
         out.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
       } else if (out != null) {
         out.append(c);

@@ -5,11 +5,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
@@ -59,12 +61,12 @@ public final class KinesisStreamReader implements RecordSource {
   private final KinesisClient client;
   private final String streamName;
   private final StartingPosition start;
-  private final Instant end;
+  private final @Nullable Instant end; // null: no end time
   private final boolean stopWhenCaughtUp;
   private final ShardCursor.Opener cursors;
   private final Clock clock;
   private final Sleeper sleeper;
-  private final Progress progress;
+  private final @Nullable Progress progress;
   private long getRecordsCalls;
 
   private KinesisStreamReader(Builder builder) {
@@ -114,9 +116,11 @@ public final class KinesisStreamReader implements RecordSource {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("stream read interrupted");
       }
-      ShardCursor next = null;
-      for (ShardCursor cursor : active.values()) {
-        if (next == null || cursor.readyAt().isBefore(next.readyAt())) {
+      Iterator<ShardCursor> candidates = active.values().iterator();
+      ShardCursor next = candidates.next(); // the shard to call soonest
+      while (candidates.hasNext()) {
+        ShardCursor cursor = candidates.next();
+        if (cursor.readyAt().isBefore(next.readyAt())) {
           next = cursor;
         }
       }
@@ -202,13 +206,13 @@ public final class KinesisStreamReader implements RecordSource {
     private final KinesisClient client;
     private final String streamName;
     private StartingPosition start = StartingPosition.trimHorizon();
-    private Instant end;
+    private @Nullable Instant end;
     private boolean stopWhenCaughtUp = true;
     private double getRecordsPerSecond = DEFAULT_GET_RECORDS_PER_SECOND;
     private int limit = DEFAULT_LIMIT;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = duration -> Thread.sleep(Math.max(1, duration.toMillis()));
-    private Progress progress;
+    private @Nullable Progress progress;
 
     private Builder(KinesisClient client, String streamName) {
       this.client = Objects.requireNonNull(client, "client");

@@ -126,7 +126,7 @@ public final class RecordFileSource implements RecordSource {
     private long windowStart = -1;
     private long position;
     // Why the last recordAt() call found no record, and whether a cut-short write explains it.
-    private String problem;
+    private String problem = "";
     private boolean couldBeTorn;
 
     FileReader(

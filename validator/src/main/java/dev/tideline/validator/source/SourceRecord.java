@@ -3,6 +3,7 @@ package dev.tideline.validator.source;
 import dev.tideline.validator.HashKeyRange;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Kinesis record as a source read it: data, keys, arrival time, and where it was read.
@@ -12,11 +13,11 @@ import java.util.Objects;
 public final class SourceRecord {
   private final byte[] data;
   private final String partitionKey;
-  private final String explicitHashKey;
+  private final @Nullable String explicitHashKey;
   private final Instant arrivalTime;
   private final String shardId;
   private final String sequenceNumber;
-  private final HashKeyRange shardRange;
+  private final @Nullable HashKeyRange shardRange;
 
   /**
    * A record.
@@ -27,11 +28,11 @@ public final class SourceRecord {
   public SourceRecord(
       byte[] data,
       String partitionKey,
-      String explicitHashKey,
+      @Nullable String explicitHashKey,
       Instant arrivalTime,
       String shardId,
       String sequenceNumber,
-      HashKeyRange shardRange) {
+      @Nullable HashKeyRange shardRange) {
     this.data = Objects.requireNonNull(data, "data");
     this.partitionKey = Objects.requireNonNull(partitionKey, "partitionKey");
     this.explicitHashKey = explicitHashKey;
@@ -52,7 +53,7 @@ public final class SourceRecord {
   }
 
   /** The record's explicit hash key, or null. */
-  public String explicitHashKey() {
+  public @Nullable String explicitHashKey() {
     return explicitHashKey;
   }
 
@@ -72,7 +73,7 @@ public final class SourceRecord {
   }
 
   /** The hash-key range of the shard it was read from, or null. */
-  public HashKeyRange shardRange() {
+  public @Nullable HashKeyRange shardRange() {
     return shardRange;
   }
 }

@@ -3,6 +3,7 @@ package dev.tideline.validator.source;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a stream read starts in each shard. Immutable; serializable, so jobs that ship their
@@ -22,9 +23,9 @@ public final class StartingPosition implements Serializable {
   }
 
   final Kind kind;
-  final Instant timestamp;
+  final @Nullable Instant timestamp; // for AT_TIMESTAMP
 
-  private StartingPosition(Kind kind, Instant timestamp) {
+  private StartingPosition(Kind kind, @Nullable Instant timestamp) {
     this.kind = kind;
     this.timestamp = timestamp;
   }
@@ -50,7 +51,7 @@ public final class StartingPosition implements Serializable {
   }
 
   /** The timestamp of an {@link Kind#AT_TIMESTAMP} position, else null. */
-  public Instant timestamp() {
+  public @Nullable Instant timestamp() {
     return timestamp;
   }
 

@@ -1,5 +1,6 @@
 package dev.tideline.validator.source;
 
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -11,10 +12,11 @@ public final class StreamReadException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final String shardId;
-  private final String lastSequenceNumber;
+  private final @Nullable String lastSequenceNumber;
+  private final SdkException sdkCause;
 
   StreamReadException(
-      String streamName, String shardId, String lastSequenceNumber, SdkException cause) {
+      String streamName, String shardId, @Nullable String lastSequenceNumber, SdkException cause) {
     super(
         "reading shard "
             + shardId
@@ -29,6 +31,7 @@ public final class StreamReadException extends RuntimeException {
         cause);
     this.shardId = shardId;
     this.lastSequenceNumber = lastSequenceNumber;
+    this.sdkCause = cause;
   }
 
   /** The shard whose read failed. */
@@ -37,13 +40,13 @@ public final class StreamReadException extends RuntimeException {
   }
 
   /** The sequence number of the last record read from that shard, or null if none was. */
-  public String lastSequenceNumber() {
+  public @Nullable String lastSequenceNumber() {
     return lastSequenceNumber;
   }
 
   /** The AWS SDK's exception. */
   @Override
   public synchronized SdkException getCause() {
-    return (SdkException) super.getCause();
+    return sdkCause; // the one given to super, kept with its type
   }
 }

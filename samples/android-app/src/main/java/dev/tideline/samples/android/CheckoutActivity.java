@@ -28,7 +28,11 @@ public final class CheckoutActivity extends Activity {
   }
 
   private void onPay() {
+    // Null only before SampleApplication initializes it and after close: nothing to log to then.
     Tideline tideline = Tideline.get();
+    if (tideline == null) {
+      return;
+    }
     tideline.log(Click.newBuilder().setElementId("pay").setScreenName(SCREEN).build());
     // ... the app's payment call, then:
     tideline.logDurably(

@@ -2,18 +2,19 @@ package dev.tideline.schema.tools.cli;
 
 import dev.tideline.proto.v1.Catalog;
 import dev.tideline.proto.v1.CatalogEntry;
-import dev.tideline.schema.catalog.CatalogBuilder;
 import dev.tideline.schema.tools.SchemaSet;
+import dev.tideline.schema.tools.catalog.CatalogBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tideline-schema catalog}: the catalog step, wrapping schema-registry's CatalogBuilder. */
+/** {@code tideline-schema catalog}: the catalog step, wrapping {@link CatalogBuilder}. */
 @Command(
     name = "catalog",
     mixinStandardHelpOptions = true,
@@ -29,21 +30,27 @@ final class CatalogCommand implements Callable<Integer> {
       names = "--descriptor-set",
       paramLabel = "<file>",
       description = "A descriptor set built with imports; without it, --schemas are compiled.")
-  Path descriptorSet;
+  @Nullable Path descriptorSet;
 
   @Option(
       names = "--avro",
       paramLabel = "<dir>",
       description = "A folder of .avsc files (with --descriptor-set).")
-  Path avro;
+  @Nullable Path avro;
 
   @Option(
       names = "--history",
       paramLabel = "<dir>",
       description = "The committed history of released versions.")
-  Path history;
+  @Nullable Path history;
 
-  @Option(names = "--record", description = "Record the new versions in the history as released.")
+  // An optional value, so a build can pass --record=${tideline.catalog.record} (the build step's
+  // switch) instead of adding or leaving out the flag.
+  @Option(
+      names = "--record",
+      arity = "0..1",
+      paramLabel = "<true|false>",
+      description = "Record the new versions in the history as released (--record=false: do not).")
   boolean record;
 
   @Option(

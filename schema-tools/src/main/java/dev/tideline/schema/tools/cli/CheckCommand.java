@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,7 +52,7 @@ final class CheckCommand implements Callable<Integer> {
       description =
           "A committed catalog history (schema-registry's layout): check against the released"
               + " versions of each event too (the newest, or all in a transitive mode).")
-  Path history;
+  @Nullable Path history;
 
   @Option(
       names = {"-m", "--mode"},
@@ -69,7 +70,7 @@ final class CheckCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "<file>",
       description = "Write the report to this file instead of standard output.")
-  Path output;
+  @Nullable Path output;
 
   @Override
   public Integer call() throws IOException {

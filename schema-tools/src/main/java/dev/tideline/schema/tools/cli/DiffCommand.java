@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,7 +48,7 @@ final class DiffCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "<file>",
       description = "Write the changelog to this file instead of standard output.")
-  Path output;
+  @Nullable Path output;
 
   @Override
   public Integer call() throws IOException {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +30,7 @@ final class DocsCommand implements Callable<Integer> {
       names = "--history",
       paramLabel = "<dir>",
       description = "The committed history of released versions, for their ids.")
-  Path history;
+  @Nullable Path history;
 
   @Option(
       names = {"-o", "--out"},

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** Where the current schemas are, and which protoc reads them; shared by every command. */
@@ -27,7 +28,7 @@ final class SchemaOptions {
       description =
           "The protoc executable. Default: -Dtideline.protoc, $TIDELINE_PROTOC, the pinned release"
               + " in the local Maven repository, or protoc on the PATH.")
-  Path protoc;
+  @Nullable Path protoc;
 
   ProtoCompiler compiler() {
     return protoc != null ? ProtoCompiler.using(protoc) : ProtoCompiler.locate();

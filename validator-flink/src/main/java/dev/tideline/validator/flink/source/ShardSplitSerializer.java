@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -95,7 +96,8 @@ final class ShardSplitSerializer implements SimpleVersionedSerializer<ShardSplit
   static void write(StartingPosition position, DataOutput out) throws IOException {
     out.writeUTF(position.kind().name());
     if (position.kind() == StartingPosition.Kind.AT_TIMESTAMP) {
-      Instant timestamp = position.timestamp();
+      Instant timestamp =
+          Objects.requireNonNull(position.timestamp(), "an AT_TIMESTAMP position has a timestamp");
       out.writeLong(timestamp.getEpochSecond());
       out.writeInt(timestamp.getNano());
     }

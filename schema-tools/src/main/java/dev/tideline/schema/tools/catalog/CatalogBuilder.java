@@ -1,4 +1,4 @@
-package dev.tideline.schema.catalog;
+package dev.tideline.schema.tools.catalog;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
@@ -48,8 +48,8 @@ import java.util.Set;
  * {@code <history>/<event type>/v<version>-<schema id hex>.binpb}, each a serialized {@link
  * CatalogEntry}, so a listing of the folder reads as the release history.
  *
- * <p>Runs at build time on the JVM; the Avro part needs Apache Avro on the classpath. Not
- * thread-safe.
+ * <p>Runs at build time on the JVM, on protobuf-java or protobuf-javalite (an events module may
+ * have only the lite runtime); the Avro part needs Apache Avro on the classpath. Not thread-safe.
  */
 public final class CatalogBuilder {
   private static final String ENTRY_SUFFIX = ".binpb";
@@ -246,8 +246,8 @@ public final class CatalogBuilder {
   /**
    * The build step: {@code CatalogBuilder <descriptor set file> <avro folder> <history folder>
    * <output catalog file>}. With {@code -Dtideline.catalog.record=true} it also records new
-   * versions in the history. The {@code tideline-schema catalog} command (schema-tools) offers the
-   * same with named options.
+   * versions in the history. The {@code tideline-schema catalog} command offers the same with named
+   * options.
    */
   public static void main(String[] args) throws IOException {
     if (args.length != 4) {
@@ -332,8 +332,10 @@ public final class CatalogBuilder {
       throw new IllegalArgumentException(
           "descriptor set lacks " + name + "; build it with imports included");
     }
-    for (String dependency : file.getDependencyList()) {
-      addWithDependencies(byName, dependency, ordered);
+    // By index: getDependencyList() returns a ProtocolStringList in protobuf-java and a
+    // List<String> in protobuf-javalite, so a call compiled against one is missing from the other.
+    for (int i = 0; i < file.getDependencyCount(); i++) {
+      addWithDependencies(byName, file.getDependency(i), ordered);
     }
     ordered.add(name);
   }

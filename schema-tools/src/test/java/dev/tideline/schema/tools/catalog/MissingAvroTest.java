@@ -1,4 +1,4 @@
-package dev.tideline.schema.catalog;
+package dev.tideline.schema.tools.catalog;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +21,9 @@ class MissingAvroTest {
     Path schema = avro.resolve("order.avsc");
     Files.writeString(
         schema, "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"shop\",\"fields\":[]}");
-    URL[] withoutAvro = {location(CatalogBuilder.class), location(MessageLite.class)};
+    URL[] withoutAvro = {
+      location(CatalogBuilder.class), location(Runtimes.class), location(MessageLite.class)
+    };
     try (URLClassLoader loader =
         new URLClassLoader(withoutAvro, ClassLoader.getSystemClassLoader().getParent())) {
       Class<?> builderClass = Class.forName(CatalogBuilder.class.getName(), true, loader);

@@ -1,4 +1,4 @@
-package dev.tideline.schema.catalog;
+package dev.tideline.schema.tools.catalog;
 
 import dev.tideline.proto.v1.CatalogEntry;
 import dev.tideline.proto.v1.EventMeta;

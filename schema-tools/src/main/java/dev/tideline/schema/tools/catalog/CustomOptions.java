@@ -1,4 +1,4 @@
-package dev.tideline.schema.catalog;
+package dev.tideline.schema.tools.catalog;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;

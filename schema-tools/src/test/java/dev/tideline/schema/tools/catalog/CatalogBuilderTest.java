@@ -1,4 +1,4 @@
-package dev.tideline.schema.catalog;
+package dev.tideline.schema.tools.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,9 +22,10 @@ import org.apache.avro.SchemaNormalization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The catalog step, on schema-registry's standard events and on schemas made up here. */
 class CatalogBuilderTest {
-  static final File DESCRIPTORS = new File("target/tideline/descriptors.binpb");
-  static final File AVRO = new File("src/main/avro");
+  static final byte[] DESCRIPTORS = StandardEvents.descriptorSet();
+  static final File AVRO = StandardEvents.AVRO.toFile();
 
   @TempDir Path temp;
 
