@@ -1,5 +1,6 @@
 package dev.tideline.validator;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,7 +16,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not thread-safe.
  */
-final class CompletenessCounts {
+final class CompletenessCounts implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** The checkpoints' names, as the report's settings list them. */
   static final List<String> CHECKPOINTS = Arrays.asList("end+1m", "end+1h", "end+6h");
 
@@ -55,6 +58,16 @@ final class CompletenessCounts {
       last = row;
     }
     return row;
+  }
+
+  /** Adds the other's counts to this one's. */
+  void merge(CompletenessCounts other) {
+    for (Map.Entry<RowKey, long[]> entry : other.counts.entrySet()) {
+      long[] mine = counts.computeIfAbsent(entry.getKey(), k -> new long[1 + CHECKPOINT_MS.length]);
+      for (int i = 0; i < mine.length; i++) {
+        mine[i] += entry.getValue()[i];
+      }
+    }
   }
 
   /** One entry per hour and type, sorted by hour, then type. */

@@ -1,5 +1,6 @@
 package dev.tideline.validator;
 
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -12,7 +13,9 @@ import java.util.UUID;
  *
  * <p>Not thread-safe: {@link Tally} feeds it from one thread.
  */
-final class DedupWindow {
+final class DedupWindow implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final long size;
   // Insertion order; a duplicate does not move its id (putIfAbsent leaves the entry in place).
   // Keys are UUIDs, not the envelope's ByteStrings: those may share the whole record's bytes, which
@@ -41,6 +44,14 @@ final class DedupWindow {
   /** Remembers the id; true when it was already remembered (a duplicate). */
   boolean seen(UUID id) {
     return ids.putIfAbsent(id, Boolean.TRUE) != null;
+  }
+
+  /** Remembers the other window's ids after this one's, and adds its evictions. */
+  void merge(DedupWindow other) {
+    for (UUID id : other.ids.keySet()) {
+      seen(id);
+    }
+    evictions += other.evictions;
   }
 
   /** How many ids the window holds at most. */

@@ -1,7 +1,9 @@
 package dev.tideline.validator;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tideline.events.v1.ProducerAudit;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not thread-safe.
  */
-final class DeliveryAudit {
+final class DeliveryAudit implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final Map<UUID, ProducerState> producers = new HashMap<>();
   // The producer used last: events of one record mostly share it, so it is found without a lookup.
   private @Nullable UUID lastProducerId;
@@ -27,30 +31,35 @@ final class DeliveryAudit {
   /**
    * Counts an event that names its producer (a 16-byte id) and sequence (not 0).
    *
-   * @param audit whether the event is a valid first copy of a {@code ProducerAudit} record, to be
-   *     reconciled
+   * @param auditPayload the payload when the event is a valid first copy of a {@code ProducerAudit}
+   *     record, to be reconciled; else null
    */
-  void add(EnvelopeView envelope, String type, boolean audit) {
-    ProducerState producer = producer(envelope);
-    producer.add(type, envelope.sequence);
-    if (audit) {
+  void add(
+      long producerHigh,
+      long producerLow,
+      long sequence,
+      String type,
+      @Nullable ByteString auditPayload) {
+    ProducerState producer = producer(producerHigh, producerLow);
+    producer.add(type, sequence);
+    if (auditPayload != null) {
       try {
-        producer.addAudit(ProducerAudit.parseFrom(envelope.payload));
+        producer.addAudit(ProducerAudit.parseFrom(auditPayload));
       } catch (InvalidProtocolBufferException e) {
         // Cannot happen for a valid event: the validator decoded the same bytes.
       }
     }
   }
 
-  /** The state of the event's producer; the last one used without a lookup. */
-  private ProducerState producer(EnvelopeView envelope) {
+  /** The state of a producer; the last one used without a lookup. */
+  private ProducerState producer(long high, long low) {
     UUID id = lastProducerId;
     ProducerState producer = lastProducer;
     if (id == null
         || producer == null
-        || id.getMostSignificantBits() != envelope.producerIdHigh
-        || id.getLeastSignificantBits() != envelope.producerIdLow) {
-      id = new UUID(envelope.producerIdHigh, envelope.producerIdLow); // add() takes 16-byte ids
+        || id.getMostSignificantBits() != high
+        || id.getLeastSignificantBits() != low) {
+      id = new UUID(high, low);
       producer = producers.get(id);
       if (producer == null) {
         producer = new ProducerState();
@@ -60,6 +69,13 @@ final class DeliveryAudit {
       lastProducer = producer;
     }
     return producer;
+  }
+
+  /** Adds what the other audit saw: a producer in both is reconciled over both. */
+  void merge(DeliveryAudit other) {
+    for (Map.Entry<UUID, ProducerState> entry : other.producers.entrySet()) {
+      producers.computeIfAbsent(entry.getKey(), k -> new ProducerState()).merge(entry.getValue());
+    }
   }
 
   /** One entry per producer, sorted by producer id. */

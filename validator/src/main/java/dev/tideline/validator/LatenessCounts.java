@@ -1,5 +1,6 @@
 package dev.tideline.validator;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +12,9 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Not thread-safe.
  */
-final class LatenessCounts {
+final class LatenessCounts implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   static final long HOT_MS = Duration.ofMinutes(1).toMillis();
   static final long WARM_MS = Duration.ofHours(1).toMillis();
   static final long COLD_MS = Duration.ofHours(6).toMillis();
@@ -28,6 +31,13 @@ final class LatenessCounts {
   void record(long latenessMs) {
     histogram.recordValue(Math.min(latenessMs, HISTOGRAM_MAX_MS));
     buckets[bucket(latenessMs)]++;
+  }
+
+  void merge(LatenessCounts other) {
+    histogram.add(other.histogram);
+    for (int i = 0; i < buckets.length; i++) {
+      buckets[i] += other.buckets[i];
+    }
   }
 
   ValidationReport.Buckets buckets() {

@@ -1,5 +1,7 @@
 package dev.tideline.validator;
 
+import java.io.Serializable;
+
 /**
  * Lateness of valid first copies over the whole run: arrival − skew-corrected event time (what the
  * buckets mean), and arrival − raw event time for comparison.
@@ -10,7 +12,9 @@ package dev.tideline.validator;
  *
  * <p>Not thread-safe.
  */
-final class LatenessTally {
+final class LatenessTally implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final LatenessCounts corrected = new LatenessCounts();
   private final LatenessCounts raw = new LatenessCounts();
 
@@ -28,6 +32,11 @@ final class LatenessTally {
     corrected.record(latenessMs);
     raw.record(Math.max(0, arrivalMs - eventMs));
     return latenessMs;
+  }
+
+  void merge(LatenessTally other) {
+    corrected.merge(other.corrected);
+    raw.merge(other.raw);
   }
 
   ValidationReport.Lateness report() {

@@ -1,6 +1,10 @@
 package dev.tideline.validator;
 
 import dev.tideline.events.v1.ProducerAudit;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -14,13 +18,16 @@ import java.util.TreeMap;
  *
  * <p>Not thread-safe.
  */
-final class ProducerState {
+final class ProducerState implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** Gaps listed per producer in the report; the count of missing sequences is always whole. */
   static final int MAX_GAPS_LISTED = 100;
 
   private final SequenceSet sequences = new SequenceSet();
   private final Map<String, SequenceSet> byType = new HashMap<>();
-  private final List<ProducerAudit> audits = new ArrayList<>();
+  // Transient: lite messages are not Serializable; written as their bytes by writeObject.
+  private transient List<ProducerAudit> audits = new ArrayList<>();
   private long events;
   private long repeats;
 
@@ -36,6 +43,33 @@ final class ProducerState {
       byType.put(type, ofType);
     }
     ofType.add(sequence);
+  }
+
+  /** Adds what the other state saw of the same producer: a sequence in both is a repeat. */
+  void merge(ProducerState other) {
+    events += other.events;
+    repeats += other.repeats + sequences.addAll(other.sequences);
+    for (Map.Entry<String, SequenceSet> entry : other.byType.entrySet()) {
+      byType.computeIfAbsent(entry.getKey(), k -> new SequenceSet()).addAll(entry.getValue());
+    }
+    audits.addAll(other.audits);
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    out.writeInt(audits.size());
+    for (ProducerAudit audit : audits) {
+      out.writeObject(audit.toByteArray());
+    }
+  }
+
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    int size = in.readInt();
+    audits = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      audits.add(ProducerAudit.parseFrom((byte[]) in.readObject()));
+    }
   }
 
   /** Keeps one of the producer's audit records (a valid first copy). */

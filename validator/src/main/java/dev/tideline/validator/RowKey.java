@@ -1,5 +1,6 @@
 package dev.tideline.validator;
 
+import java.io.Serializable;
 import java.time.Instant;
 
 /**
@@ -7,7 +8,9 @@ import java.time.Instant;
  * version; the completeness table leaves platform and app version empty. Sorted by hour, then the
  * strings.
  */
-final class RowKey implements Comparable<RowKey> {
+final class RowKey implements Comparable<RowKey>, Serializable {
+  private static final long serialVersionUID = 1L;
+
   final long hour;
   final String eventType;
   final String platform;

@@ -1,5 +1,6 @@
 package dev.tideline.validator;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,9 @@ import org.jspecify.annotations.Nullable;
  * A set of sequence numbers kept as disjoint closed intervals, so a producer's million contiguous
  * sequences take one entry. Not thread-safe.
  */
-final class SequenceSet {
+final class SequenceSet implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** Interval start → {end}; the end is mutable so extending an interval needs no map write. */
   private final TreeMap<Long, long[]> intervals = new TreeMap<>();
 
@@ -51,6 +54,41 @@ final class SequenceSet {
     }
     size++;
     return true;
+  }
+
+  /** Adds the other set's members; answers how many of them were already here. */
+  long addAll(SequenceSet other) {
+    long overlap = 0;
+    for (Map.Entry<Long, long[]> interval : other.intervals.entrySet()) {
+      long from = interval.getKey();
+      long to = interval.getValue()[0];
+      long already = countIn(from, to);
+      overlap += already;
+      addRange(from, to);
+      size += to - from + 1 - already;
+    }
+    last = null;
+    nextStart = Long.MAX_VALUE;
+    return overlap;
+  }
+
+  /** Joins [from, to] with the intervals it overlaps or touches; the size is the caller's. */
+  private void addRange(long from, long to) {
+    long start = from;
+    long end = to;
+    Map.Entry<Long, long[]> below = intervals.floorEntry(from);
+    if (below != null && below.getValue()[0] >= from - 1) {
+      start = below.getKey();
+      end = Math.max(end, below.getValue()[0]);
+      intervals.remove(below.getKey());
+    }
+    Map.Entry<Long, long[]> next = intervals.ceilingEntry(from);
+    while (next != null && next.getKey() <= end + 1) {
+      end = Math.max(end, next.getValue()[0]);
+      intervals.remove(next.getKey());
+      next = intervals.ceilingEntry(from);
+    }
+    intervals.put(start, new long[] {end});
   }
 
   long size() {

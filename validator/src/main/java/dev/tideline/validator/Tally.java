@@ -1,6 +1,6 @@
 package dev.tideline.validator;
 
-import dev.tideline.wire.Envelopes;
+import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,18 +24,25 @@ import org.jspecify.annotations.Nullable;
  * <p>Lateness and completeness count valid first copies only: an invalid event's times cannot be
  * trusted and a duplicate's lateness says nothing about the hour's completeness.
  *
+ * <p>Tallies of parts of a run (such as its hours, or groups of event ids) {@link #merge} into the
+ * tally of the whole; a tally is {@link Serializable}, so it can be kept and shipped between them.
+ *
  * <p>Not thread-safe: feed it from one thread, then call {@link #report}.
  */
-public final class Tally {
+public final class Tally implements Serializable {
   /** Event ids remembered for duplicate detection: about 100 MB of heap at most. */
   public static final long DEFAULT_DEDUP_WINDOW = 1_000_000;
 
   /** The event type of the SDK's own delivery audit records. */
   public static final String AUDIT_EVENT_TYPE = "tideline.events.v1.ProducerAudit";
 
-  private static final Instant MIN_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
-  private static final Instant MAX_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);
+  /** The event type counted for an event whose envelope cannot be read. */
+  static final String UNREADABLE_TYPE = "(unreadable)";
 
+  private static final long serialVersionUID = 1L;
+
+  // Filled from each event of add(RecordResult), so that both add methods count through count().
+  private transient @Nullable TallyEntry scratch;
   private final DedupWindow seen;
   private final Duration clockSkewTolerance;
 
@@ -83,83 +90,149 @@ public final class Tally {
 
   /** Counts a record and its events. */
   public void add(RecordResult result) {
-    records++;
     Instant arrival = result.arrivalTime();
+    if (countRecord(arrival, result.violations())) {
+      return;
+    }
+    long arrivalMs = TallyEntry.clampedMillis(arrival);
+    TallyEntry entry = scratch;
+    if (entry == null) {
+      entry = new TallyEntry();
+      scratch = entry;
+    }
+    for (ValidatedEvent event : result.events()) {
+      entry.set(event, arrival, arrivalMs);
+      count(entry);
+    }
+  }
+
+  /**
+   * Counts an entry of a record validated elsewhere: the record too when the entry is its first.
+   * The entries of a record counted by one tally, or spread over tallies that are then {@link
+   * #merge merged}, count as {@link #add(RecordResult)} counts the record.
+   */
+  public void add(TallyEntry entry) {
+    if (entry.countsRecord && countRecord(entry.arrival, entry.recordViolations)) {
+      return;
+    }
+    if (entry.hasEvent) {
+      count(entry);
+    }
+  }
+
+  /** Counts a record; true when it is malformed (its violations counted, no events). */
+  private boolean countRecord(Instant arrival, List<Violation> recordViolations) {
+    records++;
     if (firstArrival == null || arrival.isBefore(firstArrival)) {
       firstArrival = arrival;
     }
     if (lastArrival == null || arrival.isAfter(lastArrival)) {
       lastArrival = arrival;
     }
-    if (!result.violations().isEmpty()) {
-      malformedRecords++;
-      malformedByReason.merge(result.violations().get(0).kind().id(), 1L, Long::sum);
-      for (Violation violation : result.violations()) {
-        violations.add(null, null, violation);
-      }
-      return;
+    if (recordViolations.isEmpty()) {
+      return false;
     }
-    // Clamped: an arrival time beyond a long of millis must not throw.
-    long arrivalMs =
-        arrival.isBefore(MIN_MILLIS)
-            ? Long.MIN_VALUE
-            : arrival.isAfter(MAX_MILLIS) ? Long.MAX_VALUE : arrival.toEpochMilli();
-    for (ValidatedEvent event : result.events()) {
-      add(event, arrivalMs);
+    malformedRecords++;
+    malformedByReason.merge(recordViolations.get(0).kind().id(), 1L, Long::sum);
+    for (Violation violation : recordViolations) {
+      violations.add(null, null, violation);
     }
+    return true;
   }
 
-  private void add(ValidatedEvent event, long arrivalMs) {
+  /** Counts an event: the one path for records counted here and entries counted elsewhere. */
+  private void count(TallyEntry event) {
     events++;
-    EnvelopeView envelope = event.view();
-    UUID eventId = envelope == null ? null : envelope.eventUuid();
+    UUID eventId = event.eventId;
     boolean duplicate = eventId != null && seen.seen(eventId);
     if (duplicate) {
       duplicates++;
     }
-    boolean isValid = event.isValid();
-    int fallbacks = event.fastPathFallbacks();
+    boolean isValid = event.violations.isEmpty();
+    int fallbacks = event.fallbacks;
     if (fallbacks != 0) {
       countFallbacks(fallbacks, isValid);
     }
-    ViolationKind kind = event.reason(); // null when valid
-    String reason = kind == null ? null : kind.id();
+    @Nullable String reason = isValid ? null : event.violations.get(0).kind().id();
     if (isValid) {
       valid++;
     } else {
       invalidByReason.merge(reason, 1L, Long::sum);
-      for (Violation violation : event.violations()) {
-        violations.add(event.eventType(), event.eventIdString(), violation);
+      for (Violation violation : event.violations) {
+        violations.add(event.envelopeType, event.eventIdString, violation);
       }
     }
-    String type = envelope == null ? "(unreadable)" : envelope.eventType;
-    String platform = envelope == null ? "" : envelope.platformName();
-    String appVersion = envelope == null ? "" : envelope.appVersion;
-    long eventUs = envelope == null ? 0 : envelope.eventTimeUs;
+    String type = event.type;
+    long arrivalMs = event.arrivalMs;
+    long eventUs = event.eventTimeUs;
     boolean timed = isValid && !duplicate && eventUs > 0;
-    long latenessMs =
-        timed && envelope != null ? lateness.add(eventUs, envelope.sentTimeUs, arrivalMs) : -1;
+    long latenessMs = timed ? lateness.add(eventUs, event.sentTimeUs, arrivalMs) : -1;
     byType.add(type, reason, duplicate, latenessMs);
     byArrivalHour.add(
         Math.floorDiv(arrivalMs, VolumeRows.HOUR_MS),
         type,
-        platform,
-        appVersion,
+        event.platform,
+        event.appVersion,
         reason,
         duplicate,
         latenessMs);
     if (eventUs > 0) {
       long eventHour = Math.floorDiv(eventUs, VolumeRows.HOUR_MS * 1000L);
-      byEventHour.add(eventHour, type, platform, appVersion, reason, duplicate, latenessMs);
+      byEventHour.add(
+          eventHour, type, event.platform, event.appVersion, reason, duplicate, latenessMs);
       if (timed) {
         completeness.add(eventHour, type, arrivalMs);
       }
     }
-    if (envelope != null
-        && envelope.producerIdLength == Envelopes.ID_LENGTH
-        && envelope.sequence != 0) {
-      delivery.add(envelope, type, !duplicate && isValid && AUDIT_EVENT_TYPE.equals(type));
+    if (event.hasProducer) {
+      delivery.add(
+          event.producerHigh,
+          event.producerLow,
+          event.sequence,
+          type,
+          !duplicate && isValid && AUDIT_EVENT_TYPE.equals(type) ? event.payload : null);
     }
+  }
+
+  /**
+   * Adds another tally's counts to this one's, as if this tally had counted the other's records
+   * too, and remembers its event ids for duplicate detection. Duplicates are found within each
+   * tally, not between them: merge tallies of disjoint sets of event ids (such as tallies of
+   * different event-time hours, or of different groups of event ids) to count as one tally of all
+   * their records would. A violation's example is this tally's when both have one.
+   *
+   * @throws IllegalArgumentException if other is this tally
+   */
+  public void merge(Tally other) {
+    if (other == this) {
+      throw new IllegalArgumentException("a tally cannot merge itself");
+    }
+    records += other.records;
+    malformedRecords += other.malformedRecords;
+    other.malformedByReason.forEach((k, v) -> malformedByReason.merge(k, v, Long::sum));
+    events += other.events;
+    valid += other.valid;
+    duplicates += other.duplicates;
+    other.invalidByReason.forEach((k, v) -> invalidByReason.merge(k, v, Long::sum));
+    if (other.firstArrival != null
+        && (firstArrival == null || other.firstArrival.isBefore(firstArrival))) {
+      firstArrival = other.firstArrival;
+    }
+    if (other.lastArrival != null
+        && (lastArrival == null || other.lastArrival.isAfter(lastArrival))) {
+      lastArrival = other.lastArrival;
+    }
+    envelopeFallbacks += other.envelopeFallbacks;
+    payloadFallbacks += other.payloadFallbacks;
+    validFallbacks += other.validFallbacks;
+    seen.merge(other.seen);
+    byEventHour.merge(other.byEventHour);
+    byArrivalHour.merge(other.byArrivalHour);
+    byType.merge(other.byType);
+    lateness.merge(other.lateness);
+    completeness.merge(other.completeness);
+    violations.merge(other.violations);
+    delivery.merge(other.delivery);
   }
 
   /** Counts where the validator's fast path handed an event to a parser. */

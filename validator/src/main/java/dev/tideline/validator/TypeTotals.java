@@ -1,5 +1,6 @@
 package dev.tideline.validator;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,10 +14,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not thread-safe.
  */
-final class TypeTotals {
+final class TypeTotals implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final Map<String, Totals> byType = new HashMap<>();
 
-  private static final class Totals {
+  private static final class Totals implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     final VolumeCounts counts = new VolumeCounts();
     final LatenessCounts lateness = new LatenessCounts();
   }
@@ -36,6 +41,15 @@ final class TypeTotals {
     totals.counts.add(reason, duplicate, latenessMs);
     if (latenessMs >= 0) {
       totals.lateness.record(latenessMs);
+    }
+  }
+
+  /** Adds the other's counts to this one's. */
+  void merge(TypeTotals other) {
+    for (Map.Entry<String, Totals> entry : other.byType.entrySet()) {
+      Totals totals = byType.computeIfAbsent(entry.getKey(), k -> new Totals());
+      totals.counts.merge(entry.getValue().counts);
+      totals.lateness.merge(entry.getValue().lateness);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.tideline.validator;
 
 import dev.tideline.proto.v1.PiiClass;
+import java.io.Serializable;
 import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -12,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable and thread-safe.
  */
-public final class Violation {
+public final class Violation implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final ViolationKind kind;
   private final String code;
   private final @Nullable String path;
@@ -36,6 +39,18 @@ public final class Violation {
     this.actual = actual;
     this.sensitive = sensitive;
     this.message = Objects.requireNonNull(message, "message");
+  }
+
+  /** A violation as {@link TallyEntry#readFrom} reads it back. */
+  static Violation restore(
+      ViolationKind kind,
+      String code,
+      @Nullable String path,
+      @Nullable String expected,
+      @Nullable String actual,
+      boolean sensitive,
+      String message) {
+    return new Violation(kind, code, path, expected, actual, sensitive, message);
   }
 
   static Violation of(ViolationKind kind, String code, @Nullable String path, String message) {

@@ -1,5 +1,6 @@
 package dev.tideline.validator;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not thread-safe.
  */
-final class ViolationTally {
+final class ViolationTally implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   // In order of first appearance, so that equal counts keep it in the report.
   private final Map<Key, Counts> violations = new LinkedHashMap<>();
 
@@ -33,6 +36,18 @@ final class ViolationTally {
       violations.put(key, counts);
     }
     counts.count++;
+  }
+
+  /** Adds the other's counts to this one's; new kinds follow in the other's order. */
+  void merge(ViolationTally other) {
+    for (Map.Entry<Key, Counts> entry : other.violations.entrySet()) {
+      Counts counts = violations.get(entry.getKey());
+      if (counts == null) {
+        counts = new Counts(entry.getValue().exampleEventId, entry.getValue().example);
+        violations.put(entry.getKey(), counts);
+      }
+      counts.count += entry.getValue().count;
+    }
   }
 
   /**
@@ -66,7 +81,9 @@ final class ViolationTally {
     return summaries;
   }
 
-  private static final class Key {
+  private static final class Key implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     final @Nullable String eventType;
     final String reason;
     final String code;
@@ -97,7 +114,9 @@ final class ViolationTally {
     }
   }
 
-  private static final class Counts {
+  private static final class Counts implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     final @Nullable String exampleEventId;
     final Violation example;
     long count;

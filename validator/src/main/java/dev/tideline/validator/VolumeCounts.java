@@ -1,5 +1,6 @@
 package dev.tideline.validator;
 
+import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
@@ -10,7 +11,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not thread-safe.
  */
-final class VolumeCounts {
+final class VolumeCounts implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   long events;
   long valid;
   long duplicates;
@@ -35,6 +38,16 @@ final class VolumeCounts {
     }
     if (latenessMs >= 0) {
       buckets[LatenessCounts.bucket(latenessMs)]++;
+    }
+  }
+
+  void merge(VolumeCounts other) {
+    events += other.events;
+    valid += other.valid;
+    duplicates += other.duplicates;
+    other.invalidByReason.forEach((k, v) -> invalidByReason.merge(k, v, Long::sum));
+    for (int i = 0; i < buckets.length; i++) {
+      buckets[i] += other.buckets[i];
     }
   }
 

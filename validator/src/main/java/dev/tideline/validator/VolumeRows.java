@@ -1,5 +1,6 @@
 package dev.tideline.validator;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not thread-safe.
  */
-final class VolumeRows {
+final class VolumeRows implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   static final long HOUR_MS = Duration.ofHours(1).toMillis();
 
   private final Map<RowKey, VolumeCounts> rows = new HashMap<>();
@@ -50,6 +53,13 @@ final class VolumeRows {
       last = row;
     }
     row.add(reason, duplicate, latenessMs);
+  }
+
+  /** Adds the other table's counts to this one's. */
+  void merge(VolumeRows other) {
+    for (Map.Entry<RowKey, VolumeCounts> entry : other.rows.entrySet()) {
+      rows.computeIfAbsent(entry.getKey(), k -> new VolumeCounts()).merge(entry.getValue());
+    }
   }
 
   /** The rows, sorted by hour, then event type, platform and app version. */
