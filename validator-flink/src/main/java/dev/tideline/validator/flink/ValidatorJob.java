@@ -4,6 +4,7 @@ import dev.tideline.validator.Validator;
 import dev.tideline.validator.flink.hourly.HourlyReportSink;
 import dev.tideline.validator.flink.hourly.HourlyResult;
 import dev.tideline.validator.flink.hourly.HourlyValidation;
+import dev.tideline.validator.flink.hourly.QuarantineSink;
 import dev.tideline.validator.flink.source.KinesisClientFactory;
 import dev.tideline.validator.flink.source.KinesisSource;
 import dev.tideline.validator.source.SourceRecord;
@@ -48,6 +49,14 @@ public final class ValidatorJob implements Callable<Integer> {
       description =
           "Folder of the reports (file:///…, s3://…): hour=YYYY-MM-DDTHH/report-<kind>.json.")
   String out;
+
+  @Option(
+      names = "--quarantine",
+      paramLabel = "URI",
+      description =
+          "Folder of the bad events' lines, as the CLI's quarantine file, by arrival hour:"
+              + " hour=YYYY-MM-DDTHH/quarantine-*.jsonl (committed with checkpoints).")
+  @Nullable String quarantine;
 
   @Option(names = "--region", description = "AWS region (default: the AWS SDK's chain).")
   @Nullable String region;
@@ -167,7 +176,7 @@ public final class ValidatorJob implements Callable<Integer> {
                     .withIdleness(idleness),
                 "kinesis: " + stream)
             .uid("tideline-kinesis-source");
-    DataStream<HourlyResult> results =
+    HourlyValidation.Streams streams =
         HourlyValidation.builder()
             .schemas(schemas)
             .clockSkewTolerance(clockSkewTolerance)
@@ -175,12 +184,21 @@ public final class ValidatorJob implements Callable<Integer> {
             .allowedLateness(allowedLateness)
             .updateInterval(updateInterval)
             .buckets(buckets)
+            .showPii(showPii)
             .build()
-            .apply(records);
+            .streams(records);
+    DataStream<HourlyResult> results = streams.results();
     results
         .sinkTo(new HourlyReportSink(out, "stream " + stream, showPii))
         .name("hourly report files")
         .uid("tideline-report-files");
+    if (quarantine != null) {
+      streams
+          .quarantine()
+          .sinkTo(QuarantineSink.to(quarantine))
+          .name("quarantine files")
+          .uid("tideline-quarantine-files");
+    }
     return results;
   }
 

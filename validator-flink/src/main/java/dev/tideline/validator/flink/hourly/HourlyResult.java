@@ -113,7 +113,14 @@ public final class HourlyResult {
 
   /** The hour's folder: {@code hour=2026-11-30T14}. */
   public String folderName() {
-    return "hour=" + hourText().substring(0, 13);
+    return folderOf(hourStartMs());
+  }
+
+  /** The folder name of the hour of a time in epoch millis: {@code hour=2026-11-30T14}. */
+  public static String folderOf(long epochMs) {
+    long hourMs = HOUR.toMillis();
+    return "hour="
+        + Instant.ofEpochMilli(Math.floorDiv(epochMs, hourMs) * hourMs).toString().substring(0, 13);
   }
 
   /**

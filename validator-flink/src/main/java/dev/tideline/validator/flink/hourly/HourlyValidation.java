@@ -50,6 +50,12 @@ public final class HourlyValidation implements Serializable {
   /** At most one updated result per hour per minute of event-time progress. */
   public static final Duration DEFAULT_UPDATE_INTERVAL = Duration.ofMinutes(1);
 
+  /**
+   * The quarantine lines of bad events and unreadable records (the CLI's quarantine format), each
+   * stamped with its record's arrival time: {@link Streams#quarantine()}.
+   */
+  static final OutputTag<String> QUARANTINE = new OutputTag<>("quarantine", Types.STRING);
+
   static final TypeInformation<TallyEntry> ENTRY_TYPE =
       new SerializerTypeInfo<>(TallyEntry.class, TallyEntrySerializer.INSTANCE);
   static final TypeInformation<Tally> TALLY_TYPE =
@@ -63,6 +69,7 @@ public final class HourlyValidation implements Serializable {
   private final long allowedLatenessMs;
   private final long updateIntervalMs;
   private final int buckets;
+  private final boolean showPii;
 
   private HourlyValidation(Builder builder) {
     this.schemas = List.copyOf(builder.schemas);
@@ -71,6 +78,7 @@ public final class HourlyValidation implements Serializable {
     this.allowedLatenessMs = builder.allowedLateness.toMillis();
     this.updateIntervalMs = builder.updateInterval.toMillis();
     this.buckets = builder.buckets;
+    this.showPii = builder.showPii;
   }
 
   /** A builder with the defaults. */
@@ -85,9 +93,18 @@ public final class HourlyValidation implements Serializable {
    * @param records records stamped and watermarked by their arrival times
    */
   public DataStream<HourlyResult> apply(DataStream<SourceRecord> records) {
+    return streams(records).results();
+  }
+
+  /**
+   * The hourly results of the records and the quarantine lines of their bad events.
+   *
+   * @param records records stamped and watermarked by their arrival times
+   */
+  public Streams streams(DataStream<SourceRecord> records) {
     int bucketCount = buckets > 0 ? buckets : records.getExecutionEnvironment().getParallelism();
     OutputTag<TallyEntry> tooLate = new OutputTag<>("too-late", ENTRY_TYPE);
-    DataStream<TallyEntry> entries =
+    SingleOutputStreamOperator<TallyEntry> entries =
         records
             .transform("validate", ENTRY_TYPE, new ValidateOperator(this))
             .uid("tideline-validate");
@@ -118,7 +135,7 @@ public final class HourlyValidation implements Serializable {
             .process(new CountTooLate(clockSkewTolerance, updateIntervalMs), RESULT_TYPE)
             .name("count too-late events")
             .uid("tideline-count-too-late");
-    return merged.union(tooLateResults);
+    return new Streams(merged.union(tooLateResults), entries.getSideOutput(QUARANTINE));
   }
 
   /** The validator the job's tasks use: the catalogs on the classpath and in the schema paths. */
@@ -151,6 +168,11 @@ public final class HourlyValidation implements Serializable {
   static long timestampOf(TallyEntry entry) {
     long eventUs = entry.eventTimeMicros();
     return eventUs > 0 ? Math.floorDiv(eventUs, 1000L) : entry.arrivalTime().toEpochMilli();
+  }
+
+  /** Whether quarantine lines keep personal data as read. */
+  boolean showPii() {
+    return showPii;
   }
 
   /** The start of the hour an entry is counted in, in epoch millis. */
@@ -214,6 +236,31 @@ public final class HourlyValidation implements Serializable {
     }
   }
 
+  /** What {@link #streams} makes of the records. */
+  public static final class Streams {
+    private final DataStream<HourlyResult> results;
+    private final DataStream<String> quarantine;
+
+    Streams(DataStream<HourlyResult> results, DataStream<String> quarantine) {
+      this.results = results;
+      this.quarantine = quarantine;
+    }
+
+    /** Hot, updated, cold and too-late results per event-time hour. */
+    public DataStream<HourlyResult> results() {
+      return results;
+    }
+
+    /**
+     * The quarantine lines of bad events and unreadable records, in the CLI's quarantine format
+     * (docs/formats/validation-report.md), each stamped with its record's arrival time; {@link
+     * QuarantineSink} writes them to files per arrival hour.
+     */
+    public DataStream<String> quarantine() {
+      return quarantine;
+    }
+  }
+
   /** Builds {@link HourlyValidation}; each setter checks its argument. */
   public static final class Builder {
     private List<String> schemas = List.of();
@@ -222,6 +269,7 @@ public final class HourlyValidation implements Serializable {
     private Duration allowedLateness = DEFAULT_ALLOWED_LATENESS;
     private Duration updateInterval = DEFAULT_UPDATE_INTERVAL;
     private int buckets;
+    private boolean showPii;
 
     private Builder() {}
 
@@ -262,6 +310,15 @@ public final class HourlyValidation implements Serializable {
         throw new IllegalArgumentException("updateInterval must be at least 1 ms, was " + interval);
       }
       this.updateInterval = interval;
+      return this;
+    }
+
+    /**
+     * Whether quarantine lines keep personal data as read, as the CLI's {@code --show-pii}; default
+     * false: personal fields are masked.
+     */
+    public Builder showPii(boolean showPii) {
+      this.showPii = showPii;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.tideline.validator.flink.hourly;
 
+import dev.tideline.validator.QuarantineLines;
 import dev.tideline.validator.RecordResult;
 import dev.tideline.validator.TallyEntry;
 import dev.tideline.validator.Validator;
@@ -13,6 +14,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * stamped with its event time (its arrival time when it has none), so that it lands in its
  * event-time hour. An operator rather than a function because a function cannot restamp: the
  * watermarks, which follow the arrival times, pass through unchanged.
+ *
+ * <p>The quarantine lines of bad events and unreadable records go to the {@link
+ * HourlyValidation#QUARANTINE} side output, stamped with the record's arrival time.
  */
 final class ValidateOperator extends AbstractStreamOperator<TallyEntry>
     implements OneInputStreamOperator<SourceRecord, TallyEntry> {
@@ -23,6 +27,9 @@ final class ValidateOperator extends AbstractStreamOperator<TallyEntry>
   @SuppressWarnings("NullAway.Init") // made in open()
   private transient Validator validator;
 
+  @SuppressWarnings("NullAway.Init") // made in open()
+  private transient QuarantineLines quarantine;
+
   ValidateOperator(HourlyValidation settings) {
     this.settings = settings;
   }
@@ -31,6 +38,7 @@ final class ValidateOperator extends AbstractStreamOperator<TallyEntry>
   public void open() throws Exception {
     super.open();
     validator = settings.newValidator();
+    quarantine = new QuarantineLines(validator, settings.showPii());
   }
 
   @Override
@@ -41,6 +49,13 @@ final class ValidateOperator extends AbstractStreamOperator<TallyEntry>
             record.data(), record.partitionKey(), record.arrivalTime(), record.shardRange());
     for (TallyEntry entry : TallyEntry.of(result)) {
       output.collect(new StreamRecord<>(entry, HourlyValidation.timestampOf(entry)));
+    }
+    if (!result.isValid()) {
+      long arrivalMs =
+          element.hasTimestamp() ? element.getTimestamp() : record.arrivalTime().toEpochMilli();
+      for (String line : quarantine.of(result, record.shardId(), record.sequenceNumber())) {
+        output.collect(HourlyValidation.QUARANTINE, new StreamRecord<>(line, arrivalMs));
+      }
     }
   }
 }
