@@ -33,16 +33,21 @@ final class DeliveryAudit implements Serializable {
    *
    * @param auditPayload the payload when the event is a valid first copy of a {@code ProducerAudit}
    *     record, to be reconciled; else null
+   * @param arrivalMs when the event arrived, in epoch millis
+   * @param auditOnlyIfNew keep the audit record only when its sequence is new: for callers that
+   *     cannot tell first copies by event id
    */
   void add(
       long producerHigh,
       long producerLow,
       long sequence,
       String type,
-      @Nullable ByteString auditPayload) {
+      @Nullable ByteString auditPayload,
+      long arrivalMs,
+      boolean auditOnlyIfNew) {
     ProducerState producer = producer(producerHigh, producerLow);
-    producer.add(type, sequence);
-    if (auditPayload != null) {
+    boolean isNew = producer.add(type, sequence, arrivalMs);
+    if (auditPayload != null && (isNew || !auditOnlyIfNew)) {
       try {
         producer.addAudit(ProducerAudit.parseFrom(auditPayload));
       } catch (InvalidProtocolBufferException e) {
@@ -69,6 +74,25 @@ final class DeliveryAudit implements Serializable {
       lastProducer = producer;
     }
     return producer;
+  }
+
+  /**
+   * Forgets the producers last heard from before a time, so that state does not grow with every
+   * producer ever seen.
+   *
+   * @return how many producers were forgotten
+   */
+  int forgetIdleBefore(long arrivalMs) {
+    int before = producers.size();
+    producers.values().removeIf(producer -> producer.lastArrivalMs() < arrivalMs);
+    lastProducerId = null;
+    lastProducer = null;
+    return before - producers.size();
+  }
+
+  /** True when no producer is known. */
+  boolean isEmpty() {
+    return producers.isEmpty();
   }
 
   /** Adds what the other audit saw: a producer in both is reconciled over both. */

@@ -30,11 +30,15 @@ final class ProducerState implements Serializable {
   private transient List<ProducerAudit> audits = new ArrayList<>();
   private long events;
   private long repeats;
+  // The latest arrival of its events, in epoch millis: when the producer was last heard from.
+  private long lastArrivalMs = Long.MIN_VALUE;
 
-  /** Counts an event of the producer. */
-  void add(String type, long sequence) {
+  /** Counts an event of the producer; true when its sequence is new. */
+  boolean add(String type, long sequence, long arrivalMs) {
     events++;
-    if (!sequences.add(sequence)) {
+    lastArrivalMs = Math.max(lastArrivalMs, arrivalMs);
+    boolean isNew = sequences.add(sequence);
+    if (!isNew) {
       repeats++;
     }
     SequenceSet ofType = byType.get(type);
@@ -43,11 +47,18 @@ final class ProducerState implements Serializable {
       byType.put(type, ofType);
     }
     ofType.add(sequence);
+    return isNew;
+  }
+
+  /** The latest arrival time of the producer's events, in epoch millis. */
+  long lastArrivalMs() {
+    return lastArrivalMs;
   }
 
   /** Adds what the other state saw of the same producer: a sequence in both is a repeat. */
   void merge(ProducerState other) {
     events += other.events;
+    lastArrivalMs = Math.max(lastArrivalMs, other.lastArrivalMs);
     repeats += other.repeats + sequences.addAll(other.sequences);
     for (Map.Entry<String, SequenceSet> entry : other.byType.entrySet()) {
       byType.computeIfAbsent(entry.getKey(), k -> new SequenceSet()).addAll(entry.getValue());

@@ -190,7 +190,9 @@ public final class Tally implements Serializable {
           event.producerLow,
           event.sequence,
           type,
-          !duplicate && isValid && AUDIT_EVENT_TYPE.equals(type) ? event.payload : null);
+          !duplicate && isValid && AUDIT_EVENT_TYPE.equals(type) ? event.payload : null,
+          arrivalMs,
+          false);
     }
   }
 

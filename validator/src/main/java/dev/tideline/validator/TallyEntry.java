@@ -151,6 +151,14 @@ public final class TallyEntry {
     return eventId;
   }
 
+  /**
+   * The id of the producer that sent the event, when its envelope names one with a sequence (so
+   * that its delivery can be audited); else null.
+   */
+  public @Nullable UUID producerId() {
+    return hasEvent && hasProducer ? new UUID(producerHigh, producerLow) : null;
+  }
+
   /** Whether the event is valid; false for a record that could not be split into events. */
   public boolean isValid() {
     return hasEvent && violations.isEmpty();

@@ -30,7 +30,7 @@ class TallyMergeTest {
       HashKeyRange.of(PlantedScenario.SECOND_SHARD, HashKeyRange.all().end());
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static List<RecordResult> plantedResults() {
+  static List<RecordResult> plantedResults() {
     Validator validator = Validator.builder(TestEvents.REGISTRY).build();
     List<RecordResult> results = new ArrayList<>();
     int i = 0;

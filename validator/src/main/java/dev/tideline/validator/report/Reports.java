@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tideline.validator.DeliveryReport;
 import dev.tideline.validator.ValidationReport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,6 +32,15 @@ public final class Reports {
 
   /** The report as a JSON string. */
   public static String json(ValidationReport report) {
+    try {
+      return JSON.writeValueAsString(report);
+    } catch (IOException e) {
+      throw new IllegalStateException("a report always serializes", e);
+    }
+  }
+
+  /** The delivery report as JSON (docs/formats/validation-report.md). */
+  public static String json(DeliveryReport report) {
     try {
       return JSON.writeValueAsString(report);
     } catch (IOException e) {
