@@ -1,6 +1,7 @@
 package dev.tideline.validator.flink;
 
 import dev.tideline.validator.Validator;
+import dev.tideline.validator.flink.hourly.DeliveryReportSink;
 import dev.tideline.validator.flink.hourly.HourlyReportSink;
 import dev.tideline.validator.flink.hourly.HourlyResult;
 import dev.tideline.validator.flink.hourly.HourlyValidation;
@@ -47,7 +48,8 @@ public final class ValidatorJob implements Callable<Integer> {
       required = true,
       paramLabel = "URI",
       description =
-          "Folder of the reports (file:///…, s3://…): hour=YYYY-MM-DDTHH/report-<kind>.json.")
+          "Folder of the reports (file:///…, s3://…): hour=YYYY-MM-DDTHH/report-<kind>.json,"
+              + " and delivery/report-as-of-YYYY-MM-DDTHH.json.")
   String out;
 
   @Option(
@@ -110,6 +112,11 @@ public final class ValidatorJob implements Callable<Integer> {
 
   @Option(names = "--update-interval", description = "At most one update per (PT1M).")
   Duration updateInterval = HourlyValidation.DEFAULT_UPDATE_INTERVAL;
+
+  @Option(
+      names = "--producer-idle-timeout",
+      description = "Forget a producer's delivery after this long without events (P7D).")
+  Duration producerIdleTimeout = HourlyValidation.DEFAULT_PRODUCER_IDLE_TIMEOUT;
 
   @Option(names = "--buckets", description = "Event-id groups per hour (default: parallelism).")
   int buckets;
@@ -185,6 +192,7 @@ public final class ValidatorJob implements Callable<Integer> {
             .updateInterval(updateInterval)
             .buckets(buckets)
             .showPii(showPii)
+            .producerIdleTimeout(producerIdleTimeout)
             .build()
             .streams(records);
     DataStream<HourlyResult> results = streams.results();
@@ -192,6 +200,11 @@ public final class ValidatorJob implements Callable<Integer> {
         .sinkTo(new HourlyReportSink(out, "stream " + stream, showPii))
         .name("hourly report files")
         .uid("tideline-report-files");
+    streams
+        .delivery()
+        .sinkTo(new DeliveryReportSink(out, "stream " + stream))
+        .name("delivery report files")
+        .uid("tideline-delivery-files");
     if (quarantine != null) {
       streams
           .quarantine()

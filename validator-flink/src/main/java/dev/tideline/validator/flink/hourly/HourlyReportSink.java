@@ -43,24 +43,33 @@ public final class HourlyReportSink implements Sink<HourlyResult> {
     return new Writer();
   }
 
+  /**
+   * Writes a report file under a temporary name, then renames it, replacing an earlier one: readers
+   * never see half a report.
+   */
+  static void writeFile(Path folder, String fileName, String json) throws IOException {
+    Path file = new Path(folder, fileName);
+    Path temporary = new Path(folder, "." + fileName + ".tmp");
+    FileSystem fs = file.getFileSystem();
+    fs.mkdirs(folder);
+    try (OutputStream out = fs.create(temporary, FileSystem.WriteMode.OVERWRITE)) {
+      out.write(json.getBytes(StandardCharsets.UTF_8));
+    }
+    if (fs.exists(file)) {
+      fs.delete(file, false);
+    }
+    if (!fs.rename(temporary, file)) {
+      throw new IOException("could not rename " + temporary + " to " + file);
+    }
+  }
+
   private final class Writer implements SinkWriter<HourlyResult> {
     @Override
     public void write(HourlyResult result, Context context) throws IOException {
-      Path folder = new Path(new Path(base), result.folderName());
-      Path file = new Path(folder, result.fileName());
-      Path temporary = new Path(folder, "." + result.fileName() + ".tmp");
-      FileSystem fs = file.getFileSystem();
-      fs.mkdirs(folder);
-      byte[] json = result.json(source, showPii).getBytes(StandardCharsets.UTF_8);
-      try (OutputStream out = fs.create(temporary, FileSystem.WriteMode.OVERWRITE)) {
-        out.write(json);
-      }
-      if (fs.exists(file)) {
-        fs.delete(file, false);
-      }
-      if (!fs.rename(temporary, file)) {
-        throw new IOException("could not rename " + temporary + " to " + file);
-      }
+      writeFile(
+          new Path(new Path(base), result.folderName()),
+          result.fileName(),
+          result.json(source, showPii));
     }
 
     @Override

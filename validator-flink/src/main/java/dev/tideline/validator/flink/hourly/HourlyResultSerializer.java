@@ -1,14 +1,8 @@
 package dev.tideline.validator.flink.hourly;
 
+import dev.tideline.validator.DeliveryLedger;
 import dev.tideline.validator.Tally;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
-import java.io.UncheckedIOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -16,8 +10,8 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Hourly results and tallies in state and on the wire: a tally travels in Java serialization (it is
- * {@link java.io.Serializable}, and written once per result or checkpoint, not per event).
+ * Hourly results, tallies and delivery ledgers in state and on the wire: a tally or ledger travels
+ * in Java serialization ({@link JavaSerializer}).
  */
 final class HourlyResultSerializer extends TypeSerializerSingleton<HourlyResult> {
   private static final long serialVersionUID = 1L;
@@ -102,14 +96,13 @@ final class HourlyResultSerializer extends TypeSerializerSingleton<HourlyResult>
   }
 
   /** A tally in Java serialization, length-prefixed. */
-  static final class TallySerializer extends TypeSerializerSingleton<Tally> {
+  static final class TallySerializer extends JavaSerializer<Tally> {
     private static final long serialVersionUID = 1L;
 
     static final TallySerializer INSTANCE = new TallySerializer();
 
-    @Override
-    public boolean isImmutableType() {
-      return false;
+    private TallySerializer() {
+      super(Tally.class);
     }
 
     @Override
@@ -118,89 +111,37 @@ final class HourlyResultSerializer extends TypeSerializerSingleton<HourlyResult>
     }
 
     @Override
-    public Tally copy(Tally from) {
-      return fromBytes(toBytes(from));
-    }
-
-    @Override
-    public Tally copy(Tally from, Tally reuse) {
-      return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-      return -1;
-    }
-
-    @Override
-    public void serialize(Tally record, DataOutputView target) throws IOException {
-      byte[] bytes = toBytes(record);
-      target.writeInt(bytes.length);
-      target.write(bytes);
-    }
-
-    @Override
-    public Tally deserialize(DataInputView source) throws IOException {
-      byte[] bytes = new byte[source.readInt()];
-      source.readFully(bytes);
-      return fromBytes(bytes);
-    }
-
-    @Override
-    public Tally deserialize(Tally reuse, DataInputView source) throws IOException {
-      return deserialize(source);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-      int length = source.readInt();
-      target.writeInt(length);
-      target.write(source, length);
-    }
-
-    @Override
     public TypeSerializerSnapshot<Tally> snapshotConfiguration() {
       return new TallySnapshot();
     }
-
-    private static byte[] toBytes(Tally tally) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-        out.writeObject(tally);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return bytes.toByteArray();
-    }
-
-    private static Tally fromBytes(byte[] bytes) {
-      try (ObjectInputStream in = new JobClassesInputStream(new ByteArrayInputStream(bytes))) {
-        return (Tally) in.readObject();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (ClassNotFoundException e) {
-        throw new IllegalStateException("a tally's class is missing: " + e.getMessage(), e);
-      }
-    }
   }
 
-  /**
-   * Resolves classes through the loader of the job's own classes: on a cluster the tally's classes
-   * are in the job jar, which the loader ObjectInputStream would pick may not see.
-   */
-  private static final class JobClassesInputStream extends ObjectInputStream {
-    JobClassesInputStream(InputStream in) throws IOException {
-      super(in);
+  /** A delivery ledger in Java serialization, length-prefixed. */
+  static final class LedgerSerializer extends JavaSerializer<DeliveryLedger> {
+    private static final long serialVersionUID = 1L;
+
+    static final LedgerSerializer INSTANCE = new LedgerSerializer();
+
+    private LedgerSerializer() {
+      super(DeliveryLedger.class);
     }
 
     @Override
-    protected Class<?> resolveClass(ObjectStreamClass desc)
-        throws IOException, ClassNotFoundException {
-      try {
-        return Class.forName(desc.getName(), false, Tally.class.getClassLoader());
-      } catch (ClassNotFoundException e) {
-        return super.resolveClass(desc);
-      }
+    public DeliveryLedger createInstance() {
+      return new DeliveryLedger();
+    }
+
+    @Override
+    public TypeSerializerSnapshot<DeliveryLedger> snapshotConfiguration() {
+      return new LedgerSnapshot();
+    }
+  }
+
+  /** The ledger serializer's snapshot. */
+  public static final class LedgerSnapshot extends SimpleTypeSerializerSnapshot<DeliveryLedger> {
+    /** For Flink, which makes snapshots by reflection. */
+    public LedgerSnapshot() {
+      super(() -> LedgerSerializer.INSTANCE);
     }
   }
 

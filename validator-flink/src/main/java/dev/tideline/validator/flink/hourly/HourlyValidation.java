@@ -1,6 +1,7 @@
 package dev.tideline.validator.flink.hourly;
 
 import dev.tideline.schema.SchemaRegistry;
+import dev.tideline.validator.DeliveryLedger;
 import dev.tideline.validator.Tally;
 import dev.tideline.validator.TallyEntry;
 import dev.tideline.validator.Validator;
@@ -47,6 +48,9 @@ public final class HourlyValidation implements Serializable {
   /** Six hours after the hour's end: the report's "cold" lateness bucket starts there. */
   public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofHours(6);
 
+  /** A producer not heard from for a week is forgotten by the delivery ledger. */
+  public static final Duration DEFAULT_PRODUCER_IDLE_TIMEOUT = Duration.ofDays(7);
+
   /** At most one updated result per hour per minute of event-time progress. */
   public static final Duration DEFAULT_UPDATE_INTERVAL = Duration.ofMinutes(1);
 
@@ -60,6 +64,11 @@ public final class HourlyValidation implements Serializable {
       new SerializerTypeInfo<>(TallyEntry.class, TallyEntrySerializer.INSTANCE);
   static final TypeInformation<Tally> TALLY_TYPE =
       new SerializerTypeInfo<>(Tally.class, HourlyResultSerializer.TallySerializer.INSTANCE);
+  static final TypeInformation<DeliveryLedger> LEDGER_TYPE =
+      new SerializerTypeInfo<>(
+          DeliveryLedger.class, HourlyResultSerializer.LedgerSerializer.INSTANCE);
+  static final TypeInformation<DeliveryResult> DELIVERY_TYPE =
+      new SerializerTypeInfo<>(DeliveryResult.class, DeliveryResult.Serializer.INSTANCE);
   static final TypeInformation<HourlyResult> RESULT_TYPE =
       new SerializerTypeInfo<>(HourlyResult.class, HourlyResultSerializer.INSTANCE);
 
@@ -70,6 +79,7 @@ public final class HourlyValidation implements Serializable {
   private final long updateIntervalMs;
   private final int buckets;
   private final boolean showPii;
+  private final long producerIdleTimeoutMs;
 
   private HourlyValidation(Builder builder) {
     this.schemas = List.copyOf(builder.schemas);
@@ -79,6 +89,7 @@ public final class HourlyValidation implements Serializable {
     this.updateIntervalMs = builder.updateInterval.toMillis();
     this.buckets = builder.buckets;
     this.showPii = builder.showPii;
+    this.producerIdleTimeoutMs = builder.producerIdleTimeout.toMillis();
   }
 
   /** A builder with the defaults. */
@@ -97,7 +108,8 @@ public final class HourlyValidation implements Serializable {
   }
 
   /**
-   * The hourly results of the records and the quarantine lines of their bad events.
+   * The hourly results of the records, the producers' delivery across hours, and the quarantine
+   * lines of their bad events.
    *
    * @param records records stamped and watermarked by their arrival times
    */
@@ -135,7 +147,21 @@ public final class HourlyValidation implements Serializable {
             .process(new CountTooLate(clockSkewTolerance, updateIntervalMs), RESULT_TYPE)
             .name("count too-late events")
             .uid("tideline-count-too-late");
-    return new Streams(merged.union(tooLateResults), entries.getSideOutput(QUARANTINE));
+    DataStream<DeliveryResult> delivery =
+        entries
+            .filter(entry -> entry.producerId() != null)
+            .name("events with a producer")
+            .uid("tideline-producer-events")
+            .keyBy(new ProducerBucket(bucketCount), Types.INT)
+            .process(new TrackDelivery(resultDelayMs, producerIdleTimeoutMs), DELIVERY_TYPE)
+            .name("track delivery per producer")
+            .uid("tideline-track-delivery")
+            .keyBy(result -> 0, Types.INT)
+            .process(new MergeDelivery(resultDelayMs, producerIdleTimeoutMs), DELIVERY_TYPE)
+            .name("merge the producers' delivery")
+            .uid("tideline-merge-delivery")
+            .setParallelism(1);
+    return new Streams(merged.union(tooLateResults), delivery, entries.getSideOutput(QUARANTINE));
   }
 
   /** The validator the job's tasks use: the catalogs on the classpath and in the schema paths. */
@@ -204,6 +230,22 @@ public final class HourlyValidation implements Serializable {
     }
   }
 
+  /** The bucket of an event with a producer: by its producer id, so a producer stays in one. */
+  static final class ProducerBucket
+      implements org.apache.flink.api.java.functions.KeySelector<TallyEntry, Integer> {
+    private static final long serialVersionUID = 1L;
+    private final int buckets;
+
+    ProducerBucket(int buckets) {
+      this.buckets = buckets;
+    }
+
+    @Override
+    public Integer getKey(TallyEntry entry) {
+      return Math.floorMod(Objects.hashCode(entry.producerId()), buckets);
+    }
+  }
+
   /** Counts an hour's entries of one bucket in a tally. */
   static final class Count implements AggregateFunction<TallyEntry, Tally, Tally> {
     private static final long serialVersionUID = 1L;
@@ -239,16 +281,31 @@ public final class HourlyValidation implements Serializable {
   /** What {@link #streams} makes of the records. */
   public static final class Streams {
     private final DataStream<HourlyResult> results;
+    private final DataStream<DeliveryResult> delivery;
     private final DataStream<String> quarantine;
 
-    Streams(DataStream<HourlyResult> results, DataStream<String> quarantine) {
+    Streams(
+        DataStream<HourlyResult> results,
+        DataStream<DeliveryResult> delivery,
+        DataStream<String> quarantine) {
       this.results = results;
+      this.delivery = delivery;
       this.quarantine = quarantine;
     }
 
     /** Hot, updated, cold and too-late results per event-time hour. */
     public DataStream<HourlyResult> results() {
       return results;
+    }
+
+    /**
+     * The producers' delivery (gaps, repeats, audit reconciliation) over everything that arrived,
+     * once per arrival hour in which events with a producer arrived, at its end plus the result
+     * delay: gaps between event-time hours show here, where each hourly result sees only its hour.
+     * {@link DeliveryReportSink} writes them as files.
+     */
+    public DataStream<DeliveryResult> delivery() {
+      return delivery;
     }
 
     /**
@@ -270,6 +327,7 @@ public final class HourlyValidation implements Serializable {
     private Duration updateInterval = DEFAULT_UPDATE_INTERVAL;
     private int buckets;
     private boolean showPii;
+    private Duration producerIdleTimeout = DEFAULT_PRODUCER_IDLE_TIMEOUT;
 
     private Builder() {}
 
@@ -319,6 +377,21 @@ public final class HourlyValidation implements Serializable {
      */
     public Builder showPii(boolean showPii) {
       this.showPii = showPii;
+      return this;
+    }
+
+    /**
+     * How long after its latest event arrived a producer is forgotten by the delivery results
+     * (arrival time), so that their state does not grow with every producer ever seen; a gap across
+     * a longer silence does not show. Default 7 days.
+     */
+    public Builder producerIdleTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "producerIdleTimeout");
+      if (timeout.toMillis() <= 0) {
+        throw new IllegalArgumentException(
+            "producerIdleTimeout must be at least 1 ms, was " + timeout);
+      }
+      this.producerIdleTimeout = timeout;
       return this;
     }
 
