@@ -23,6 +23,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -53,7 +58,10 @@ class ValidatorJobTest {
 
   @Test
   void writesAColdReportPerEventHourOfABoundedRead(
-      @TestStream(shards = 2) LocalKinesisStream stream, KinesisClient kinesis, @TempDir Path out)
+      @TestStream(shards = 2) LocalKinesisStream stream,
+      KinesisClient kinesis,
+      @TempDir Path out,
+      @TempDir Path quarantine)
       throws Exception {
     CatalogEntry click = SchemaRegistry.fromClasspath().forClass(Click.class);
     Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
@@ -78,6 +86,12 @@ class ValidatorJobTest {
                   .partitionKey("p")
                   .data(SdkBytes.fromByteArray(envelope.toByteArray())));
     }
+    // Not an envelope: an unreadable event, without an event hour, quarantined.
+    kinesis.putRecord(
+        b ->
+            b.streamName(stream.name())
+                .partitionKey("q")
+                .data(SdkBytes.fromByteArray(new byte[] {1, 2, 3})));
     LocalKinesisServer server = stream.server();
     AwsCredentials credentials = server.credentials().resolveCredentials();
     System.setProperty("aws.accessKeyId", credentials.accessKeyId());
@@ -95,8 +109,10 @@ class ValidatorJobTest {
                 LocalKinesisServer.REGION.id(),
                 "--reads-per-second",
                 "5",
+                "--quarantine",
+                quarantine.toUri().toString(),
                 "--checkpoint-interval",
-                "PT0S");
+                "PT1S");
 
     assertThat(exit).isZero();
     Path cold = out.resolve("hour=" + hour.toString().substring(0, 13)).resolve("report-cold.json");
@@ -105,6 +121,25 @@ class ValidatorJobTest {
     assertThat(report.at("/totals/events").asLong()).isEqualTo(3);
     assertThat(report.at("/totals/valid").asLong()).isEqualTo(3);
     assertThat(Files.exists(cold.resolveSibling("report-hot.json"))).isTrue();
+
+    Path delivery;
+    try (Stream<Path> files = Files.list(out.resolve("delivery"))) {
+      delivery = files.max(Comparator.naturalOrder()).orElseThrow();
+    }
+    JsonNode deliveryReport = new ObjectMapper().readTree(delivery.toFile());
+    assertThat(deliveryReport.at("/delivery/producers").asLong()).isEqualTo(1);
+    assertThat(deliveryReport.at("/producers/0/distinct_sequences").asLong()).isEqualTo(3);
+
+    List<String> lines = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(quarantine)) {
+      for (Path file : files.filter(Files::isRegularFile).collect(Collectors.toList())) {
+        assertThat(file.getFileName().toString()).startsWith("quarantine-");
+        lines.addAll(Files.readAllLines(file));
+      }
+    }
+    assertThat(lines).hasSize(1);
+    assertThat(new ObjectMapper().readTree(lines.get(0)).get("reason").asText())
+        .isEqualTo("invalid_envelope");
   }
 
   @Test
