@@ -13,6 +13,7 @@ import dev.tideline.testing.kinesis.LocalKinesisExtension;
 import dev.tideline.testing.kinesis.LocalKinesisServer;
 import dev.tideline.testing.kinesis.LocalKinesisStream;
 import dev.tideline.testing.kinesis.TestStream;
+import dev.tideline.validator.flink.MiniClusters;
 import dev.tideline.validator.flink.source.KinesisClientFactory;
 import dev.tideline.validator.flink.source.KinesisSource;
 import dev.tideline.validator.source.SourceRecord;
@@ -30,7 +31,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -50,12 +50,7 @@ class HourlyResultsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(PARALLELISM)
-              .build());
+  static final MiniClusterExtension FLINK = MiniClusters.oneTaskManager(PARALLELISM);
 
   /** What the jobs of the tests emitted, by test. */
   static final Queue<HourlyResult> COLLECTED = new ConcurrentLinkedQueue<>();
@@ -101,12 +96,23 @@ class HourlyResultsTest {
       KinesisSource source,
       HourlyValidation validation,
       Path reports) {
-    DataStream<SourceRecord> records =
-        env.fromSource(
-            source,
-            WatermarkStrategy.<SourceRecord>forBoundedOutOfOrderness(Duration.ofSeconds(1))
-                .withIdleness(Duration.ofSeconds(2)),
-            "kinesis");
+    count(read(env, source), validation, reports);
+  }
+
+  /** The source's records, watermarked by arrival time: 1 s out of order, idle after 2 s. */
+  static DataStream<SourceRecord> read(StreamExecutionEnvironment env, KinesisSource source) {
+    return env.fromSource(
+        source,
+        WatermarkStrategy.<SourceRecord>forBoundedOutOfOrderness(Duration.ofSeconds(1))
+            .withIdleness(Duration.ofSeconds(2)),
+        "kinesis");
+  }
+
+  /**
+   * The hourly results of the records, to report files under {@code reports} and {@link
+   * #COLLECTED}.
+   */
+  static void count(DataStream<SourceRecord> records, HourlyValidation validation, Path reports) {
     DataStream<HourlyResult> results = validation.apply(records);
     results.sinkTo(new HourlyReportSink(reports.toUri().toString(), "test stream", false));
     results.sinkTo(new Collect());
