@@ -12,9 +12,8 @@ import dev.tideline.testing.kinesis.LocalKinesisStream;
 import dev.tideline.testing.kinesis.TestStream;
 import dev.tideline.validator.DeliveryReport;
 import dev.tideline.validator.Tally;
-import dev.tideline.validator.Validator;
+import dev.tideline.validator.flink.MiniClusters;
 import dev.tideline.validator.report.Reports;
-import dev.tideline.validator.source.KinesisStreamReader;
 import dev.tideline.validator.source.SourceRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -46,13 +44,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 class DeliveryAcrossHoursTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.oneTaskManager(2);
 
   @Test
   void aGapAtAnHourBoundaryShowsInTheDeliveryReportAsTheCliSeesIt(
@@ -126,19 +118,7 @@ class DeliveryAcrossHoursTest {
     assertThat(delivery.at("/delivery/lost").asLong()).isEqualTo(2);
     assertThat(delivery.at("/delivery/producers").asLong()).isEqualTo(3);
 
-    Validator validator = Validator.builder(Planting.REGISTRY).build();
-    Tally cli = Tally.create();
-    KinesisStreamReader.builder(kinesis, stream.name())
-        .getRecordsPerSecond(5)
-        .build()
-        .read(
-            record ->
-                cli.add(
-                    validator.validate(
-                        record.data(),
-                        record.partitionKey(),
-                        record.arrivalTime(),
-                        record.shardRange())));
+    Tally cli = CliComparison.clisTally(kinesis, stream.name());
     JsonNode expected = JSON.readTree(Reports.json(cli.report("stream", false)));
     assertThat(delivery.get("delivery")).isEqualTo(expected.get("delivery"));
     assertThat(delivery.get("producers")).isEqualTo(expected.get("producers"));

@@ -18,6 +18,7 @@ import dev.tideline.proto.v1.SchemaFormat;
 import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.wire.KplRecords;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +97,44 @@ final class Planting {
         .build();
   }
 
+  /**
+   * Adds records of every kind the report counts, around {@code now}: 45 events in 8 records. Valid
+   * screen views in three hours, 3 of them sent twice; clicks 3 h late with a gap of 2 and their
+   * producer's audit (8 sent, so 2 lost); a click 7 h old; invalid events (a rule violation, an
+   * event time in the future, none); a truncated aggregate (a malformed record) and a record that
+   * is not an envelope.
+   */
+  Planting everyKind(Instant now) {
+    // Valid screen views in three hours, some sent twice (same key, so the same shard order).
+    List<Envelope> views = new ArrayList<>();
+    for (int seq = 1; seq <= 30; seq++) {
+      views.add(event(screenView("home"), 1, seq, now.minus(Duration.ofMinutes(50L * (seq % 3)))));
+    }
+    aggregate("producer-1", views.subList(0, 15))
+        .aggregate("producer-1", views.subList(15, 30))
+        .aggregate("producer-1", views.subList(5, 8));
+    // Clicks hours late, with a gap (4 and 5), audited: 8 sent, 6 arrived, so 2 lost.
+    List<Envelope> clicks = new ArrayList<>();
+    for (int seq : new int[] {1, 2, 3, 6, 7, 8}) {
+      clicks.add(event(click("buy"), 2, seq, now.minus(Duration.ofHours(3))));
+    }
+    clicks.add(event(clickAudit(1, 8, 8), 2, 9, now.minusSeconds(5)));
+    aggregate("producer-2", clicks);
+    // Cold: logged 7 h ago (beyond the allowed lateness of its hour only for a running job).
+    aggregate("producer-3", List.of(event(click("offline"), 3, 1, now.minus(Duration.ofHours(7)))));
+    // Invalid: a rule violation, an event time in the future, no event time.
+    aggregate(
+        "producer-4",
+        List.of(
+            event(badPayment("order-1"), 4, 1, now),
+            event(click("future"), 4, 2, now.plus(Duration.ofHours(2))),
+            event(click("untimed"), 4, 3, now).toBuilder().clearEventTimeUs().build()));
+    // A record that cannot be split into events (a truncated aggregate), and one that is not an
+    // envelope (an event whose envelope cannot be read, which has no event hour either).
+    raw("producer-5", new byte[] {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2, 1});
+    return raw("producer-5", new byte[] {1, 2, 3});
+  }
+
   /** Adds a KPL aggregate of the envelopes, under one partition key. */
   Planting aggregate(String partitionKey, List<Envelope> envelopes) {
     AggregatedRecord.Builder aggregate =
@@ -115,6 +154,11 @@ final class Planting {
             .data(SdkBytes.fromByteArray(data))
             .build());
     return this;
+  }
+
+  /** How many records were added and not yet put. */
+  int size() {
+    return records.size();
   }
 
   /** Puts what was added, in one call, and forgets it. */

@@ -11,6 +11,7 @@ import dev.tideline.testing.kinesis.LocalKinesisStream;
 import dev.tideline.testing.kinesis.TestStream;
 import dev.tideline.validator.QuarantineLines;
 import dev.tideline.validator.Validator;
+import dev.tideline.validator.flink.MiniClusters;
 import dev.tideline.validator.source.KinesisStreamReader;
 import dev.tideline.validator.source.SourceRecord;
 import java.nio.file.Files;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -42,13 +42,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 class QuarantineFilesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.oneTaskManager(2);
 
   @Test
   void theBadEventsOfAStreamAreWrittenOnceEachByArrivalHourAsTheCliWritesThem(

@@ -7,6 +7,8 @@ import dev.tideline.testing.kinesis.LocalKinesisExtension;
 import dev.tideline.testing.kinesis.LocalKinesisServer;
 import dev.tideline.testing.kinesis.LocalKinesisStream;
 import dev.tideline.testing.kinesis.TestStream;
+import dev.tideline.validator.flink.FailOnceAfterACheckpoint;
+import dev.tideline.validator.flink.MiniClusters;
 import dev.tideline.validator.source.SourceRecord;
 import dev.tideline.validator.source.StartingPosition;
 import java.math.BigInteger;
@@ -21,17 +23,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -57,12 +53,7 @@ class KinesisSourceTest {
   private static final int PARALLELISM = 2;
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(PARALLELISM)
-              .build());
+  static final MiniClusterExtension FLINK = MiniClusters.oneTaskManager(PARALLELISM);
 
   /** A record as put: its key, data and where Kinesis stored it. */
   record Put(String key, String data, String shardId, String sequenceNumber) {
@@ -272,42 +263,6 @@ class KinesisSourceTest {
     }
   }
 
-  /** Throws once, mid-stream, after a checkpoint has completed: the job restores from it. */
-  static final class FailOnceAfterACheckpoint extends RichMapFunction<SourceRecord, SourceRecord>
-      implements CheckpointListener {
-    static final AtomicInteger SEEN = new AtomicInteger();
-    static final AtomicInteger CHECKPOINTS = new AtomicInteger();
-    static final AtomicBoolean FAILED = new AtomicBoolean();
-    static final AtomicBoolean RESTARTED = new AtomicBoolean();
-    private final int failAfter;
-
-    FailOnceAfterACheckpoint(int failAfter) {
-      this.failAfter = failAfter;
-    }
-
-    @Override
-    public void open(OpenContext context) {
-      if (getRuntimeContext().getTaskInfo().getAttemptNumber() > 0) {
-        RESTARTED.set(true);
-      }
-    }
-
-    @Override
-    public SourceRecord map(SourceRecord record) {
-      if (SEEN.incrementAndGet() >= failAfter
-          && CHECKPOINTS.get() > 0
-          && FAILED.compareAndSet(false, true)) {
-        throw new IllegalStateException("injected failure after " + SEEN.get() + " records");
-      }
-      return record;
-    }
-
-    @Override
-    public void notifyCheckpointComplete(long checkpointId) {
-      CHECKPOINTS.incrementAndGet();
-    }
-  }
-
   /** Counts each record (by shard and sequence number) in keyed state; emits "position=count". */
   static final class CountEachRecord extends KeyedProcessFunction<String, SourceRecord, String> {
     private transient ValueState<Integer> count;
@@ -330,19 +285,11 @@ class KinesisSourceTest {
   void countsEveryRecordExactlyOnceAfterAFailureRestoresTheLastCheckpoint(
       @TestStream(shards = 4) LocalKinesisStream stream, KinesisClient kinesis) throws Exception {
     List<Put> puts = put(kinesis, stream.name(), "r", 1200, 1200);
-    FailOnceAfterACheckpoint.SEEN.set(0);
-    FailOnceAfterACheckpoint.CHECKPOINTS.set(0);
-    FailOnceAfterACheckpoint.FAILED.set(false);
-    FailOnceAfterACheckpoint.RESTARTED.set(false);
+    FailOnceAfterACheckpoint.reset();
     // Slow enough that checkpoints fall mid-stream: 4 shards x 5 calls/s x 20 records.
     KinesisSource source = source(stream).recordsPerCall(20).stopWhenCaughtUp(true).build();
-    Configuration restarts = new Configuration();
-    restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-    restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
     StreamExecutionEnvironment env = env();
-    env.configure(restarts);
-    env.enableCheckpointing(300);
+    FailOnceAfterACheckpoint.restartingFromCheckpoints(env, Duration.ofMillis(300));
 
     List<String> counts = new ArrayList<>();
     try (CloseableIterator<String> results =
@@ -354,8 +301,8 @@ class KinesisSourceTest {
       results.forEachRemaining(counts::add);
     }
 
-    assertThat(FailOnceAfterACheckpoint.FAILED).isTrue();
-    assertThat(FailOnceAfterACheckpoint.RESTARTED).isTrue();
+    assertThat(FailOnceAfterACheckpoint.failed()).isTrue();
+    assertThat(FailOnceAfterACheckpoint.restarted()).isTrue();
     assertThat(counts).allMatch(c -> c.endsWith("=1"), "counted once");
     assertThat(
             counts.stream()
