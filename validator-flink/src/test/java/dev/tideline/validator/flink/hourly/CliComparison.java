@@ -2,8 +2,10 @@ package dev.tideline.validator.flink.hourly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tideline.validator.DeliveryReport;
 import dev.tideline.validator.Tally;
 import dev.tideline.validator.Validator;
 import dev.tideline.validator.report.Reports;
@@ -11,13 +13,14 @@ import dev.tideline.validator.source.KinesisStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
- * A job's final hourly results against the CLI's counting of the same stream (the stream reader,
- * validator and tally the CLI runs), compared field by field.
+ * A job's final hourly results and delivery report against the CLI's counting of the same stream
+ * (the stream reader, validator and tally the CLI runs), compared field by field.
  */
 final class CliComparison {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -94,6 +97,27 @@ final class CliComparison {
       assertThat(actualJson.get(field)).as(field).isEqualTo(expectedJson.get(field));
     }
     assertThat(actualJson).isEqualTo(expectedJson);
+  }
+
+  /**
+   * Checks that the latest delivery report under {@code reports/delivery} has the {@code delivery}
+   * and {@code producers} sections of the CLI's report, and returns it.
+   */
+  static JsonNode assertSameDelivery(Path reports, Tally cli) throws Exception {
+    Path latest;
+    try (Stream<Path> files = Files.list(reports.resolve("delivery"))) {
+      latest =
+          files
+              .filter(f -> f.getFileName().toString().startsWith("report-as-of-"))
+              .max(Comparator.naturalOrder())
+              .orElseThrow(() -> new AssertionError("no delivery report in " + reports));
+    }
+    JsonNode delivery = JSON.readTree(latest.toFile());
+    assertThat(delivery.get("format").asText()).isEqualTo(DeliveryReport.FORMAT);
+    ObjectNode expected = json(cli);
+    assertThat(delivery.get("delivery")).as("delivery").isEqualTo(expected.get("delivery"));
+    assertThat(delivery.get("producers")).as("producers").isEqualTo(expected.get("producers"));
+    return delivery;
   }
 
   /** The tally's report, as the CLI writes it. */

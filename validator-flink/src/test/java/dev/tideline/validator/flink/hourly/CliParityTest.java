@@ -50,6 +50,8 @@ class CliParityTest {
     assertThat(actual.at("/totals/duplicates").asLong()).isEqualTo(3);
     assertThat(actual.at("/totals/records_malformed").asLong()).isEqualTo(1);
     assertThat(actual.at("/delivery/lost").asLong()).isEqualTo(2);
-    CliComparison.assertSameReport(merged, CliComparison.clisTally(kinesis, stream.name()));
+    Tally cli = CliComparison.clisTally(kinesis, stream.name());
+    CliComparison.assertSameReport(merged, cli);
+    CliComparison.assertSameDelivery(out, cli);
   }
 }

@@ -110,12 +110,14 @@ class HourlyResultsTest {
 
   /**
    * The hourly results of the records, to report files under {@code reports} and {@link
-   * #COLLECTED}.
+   * #COLLECTED}; the delivery results to report files under {@code reports/delivery}.
    */
   static void count(DataStream<SourceRecord> records, HourlyValidation validation, Path reports) {
-    DataStream<HourlyResult> results = validation.apply(records);
-    results.sinkTo(new HourlyReportSink(reports.toUri().toString(), "test stream", false));
-    results.sinkTo(new Collect());
+    HourlyValidation.Streams streams = validation.streams(records);
+    String base = reports.toUri().toString();
+    streams.results().sinkTo(new HourlyReportSink(base, "test stream", false));
+    streams.results().sinkTo(new Collect());
+    streams.delivery().sinkTo(new DeliveryReportSink(base, "test stream"));
   }
 
   static JsonNode report(Path file) throws Exception {
