@@ -17,6 +17,9 @@ import org.apache.flink.core.fs.Path;
  * HDFS). A file is written under a temporary name and then renamed, so readers never see half a
  * report; a result emitted again after a restore from a checkpoint overwrites its file with the
  * same counts.
+ *
+ * <p>For a Kinesis stream beside the files see {@link HourlyReportStreamSink}; for alerting code,
+ * {@link HourlyResultCallbackSink}. All three make the JSON with {@link HourlyReport}.
  */
 public final class HourlyReportSink implements Sink<HourlyResult> {
   private static final long serialVersionUID = 1L;
@@ -51,7 +54,8 @@ public final class HourlyReportSink implements Sink<HourlyResult> {
       Path temporary = new Path(folder, "." + result.fileName() + ".tmp");
       FileSystem fs = file.getFileSystem();
       fs.mkdirs(folder);
-      byte[] json = result.json(source, showPii).getBytes(StandardCharsets.UTF_8);
+      byte[] json =
+          HourlyReport.of(result, source, showPii).json().getBytes(StandardCharsets.UTF_8);
       try (OutputStream out = fs.create(temporary, FileSystem.WriteMode.OVERWRITE)) {
         out.write(json);
       }
