@@ -3,6 +3,7 @@ package dev.tideline.validator.flink;
 import dev.tideline.validator.Validator;
 import dev.tideline.validator.flink.hourly.DeliveryReportSink;
 import dev.tideline.validator.flink.hourly.HourlyReportSink;
+import dev.tideline.validator.flink.hourly.HourlyReportStreamSink;
 import dev.tideline.validator.flink.hourly.HourlyResult;
 import dev.tideline.validator.flink.hourly.HourlyValidation;
 import dev.tideline.validator.flink.hourly.QuarantineSink;
@@ -30,8 +31,8 @@ import picocli.CommandLine.Parameters;
 /**
  * The validator as a Flink job: reads a Kinesis stream, validates every event with the validator
  * library and writes hourly hot, updated, cold and too-late reports (the CLI's JSON format with a
- * {@code window} object) under {@code --out}. Takes the CLI's options where they apply; see
- * docs/validator-flink.md.
+ * {@code window} object) under {@code --out}, and with {@code --results-stream} into a Kinesis
+ * stream. Takes the CLI's options where they apply; see docs/validator-flink.md.
  */
 @Command(
     name = "tideline-validate-flink",
@@ -59,6 +60,14 @@ public final class ValidatorJob implements Callable<Integer> {
           "Folder of the bad events' lines, as the CLI's quarantine file, by arrival hour:"
               + " hour=YYYY-MM-DDTHH/quarantine-*.jsonl (committed with checkpoints).")
   @Nullable String quarantine;
+
+  @Option(
+      names = "--results-stream",
+      paramLabel = "NAME",
+      description =
+          "Also put each report into this Kinesis stream (name or ARN), one record per result,"
+              + " partition key the hour; same endpoint, region and profile as the source.")
+  @Nullable String resultsStream;
 
   @Option(names = "--region", description = "AWS region (default: the AWS SDK's chain).")
   @Nullable String region;
@@ -157,7 +166,10 @@ public final class ValidatorJob implements Callable<Integer> {
     return 0;
   }
 
-  /** Adds the job to the environment: source, validation and counting, report files. */
+  /**
+   * Adds the job to the environment: source, validation and counting, report files and the results
+   * stream.
+   */
   DataStream<HourlyResult> build(StreamExecutionEnvironment env) {
     KinesisClientFactory.Builder clients = KinesisClientFactory.builder().readTimeout(readTimeout);
     if (region != null) {
@@ -169,8 +181,9 @@ public final class ValidatorJob implements Callable<Integer> {
     if (profile != null) {
       clients.profile(profile);
     }
+    KinesisClientFactory factory = clients.build();
     KinesisSource source =
-        KinesisSource.builder(stream, clients.build())
+        KinesisSource.builder(stream, factory)
             .startingAt(startingPosition(from))
             .getRecordsPerSecond(readsPerSecond)
             .recordsPerCall(recordsPerCall)
@@ -211,6 +224,15 @@ public final class ValidatorJob implements Callable<Integer> {
           .sinkTo(QuarantineSink.to(quarantine))
           .name("quarantine files")
           .uid("tideline-quarantine-files");
+    }
+    if (resultsStream != null) {
+      results
+          .sinkTo(
+              HourlyReportStreamSink.builder(resultsStream, factory, "stream " + stream)
+                  .showPii(showPii)
+                  .build())
+          .name("results stream " + resultsStream)
+          .uid("tideline-results-stream");
     }
     return results;
   }

@@ -17,6 +17,9 @@ import org.apache.flink.core.fs.Path;
  * HDFS). A file is written under a temporary name and then renamed, so readers never see half a
  * report; a result emitted again after a restore from a checkpoint overwrites its file with the
  * same counts.
+ *
+ * <p>For a Kinesis stream beside the files see {@link HourlyReportStreamSink}; for alerting code,
+ * {@link HourlyResultCallbackSink}. All three make the JSON with {@link HourlyReport}.
  */
 public final class HourlyReportSink implements Sink<HourlyResult> {
   private static final long serialVersionUID = 1L;
@@ -69,7 +72,7 @@ public final class HourlyReportSink implements Sink<HourlyResult> {
       writeFile(
           new Path(new Path(base), result.folderName()),
           result.fileName(),
-          result.json(source, showPii));
+          HourlyReport.of(result, source, showPii).json());
     }
 
     @Override

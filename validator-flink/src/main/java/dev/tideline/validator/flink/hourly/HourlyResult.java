@@ -1,16 +1,10 @@
 package dev.tideline.validator.flink.hourly;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tideline.validator.Tally;
 import dev.tideline.validator.ValidationReport;
-import dev.tideline.validator.report.Reports;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -44,7 +38,6 @@ public final class HourlyResult {
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final Duration HOUR = Duration.ofHours(1);
 
   private final long hourStartMs;
@@ -124,6 +117,14 @@ public final class HourlyResult {
   }
 
   /**
+   * The hour to the hour, as folder names and the results stream's partition keys give it: {@code
+   * 2026-11-30T14}.
+   */
+  public String hourId() {
+    return hourText().substring(0, 13);
+  }
+
+  /**
    * The validator's report of the tally.
    *
    * @param showPii whether to show values of fields tagged as personal data; masked otherwise
@@ -134,25 +135,11 @@ public final class HourlyResult {
 
   /**
    * The report as JSON: the validator's format (version 1), with a {@code window} object after
-   * {@code version}: {@code hour}, {@code result} and {@code revision}.
+   * {@code version}: {@code hour}, {@code result} and {@code revision}. The same as {@link
+   * HourlyReport#json()}.
    */
   public String json(String source, boolean showPii) {
-    try {
-      JsonNode report = JSON.readTree(Reports.json(report(source, showPii)));
-      ObjectNode json = JSON.createObjectNode();
-      for (Map.Entry<String, JsonNode> field : report.properties()) {
-        json.set(field.getKey(), field.getValue());
-        if (field.getKey().equals("version")) {
-          ObjectNode window = json.putObject("window");
-          window.put("hour", hourText());
-          window.put("result", kind.id());
-          window.put("revision", revision);
-        }
-      }
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return HourlyReport.of(this, source, showPii).json();
   }
 
   @Override
