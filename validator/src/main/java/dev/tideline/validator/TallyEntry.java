@@ -151,6 +151,11 @@ public final class TallyEntry {
     return eventId;
   }
 
+  /** Whether the event names its producer and sequence, so that its delivery can be audited. */
+  public boolean hasProducer() {
+    return hasEvent && hasProducer;
+  }
+
   /**
    * The id of the producer that sent the event, when its envelope names one with a sequence (so
    * that its delivery can be audited); else null.

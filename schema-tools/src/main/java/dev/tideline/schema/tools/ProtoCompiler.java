@@ -58,13 +58,17 @@ public final class ProtoCompiler {
     this.protoc = protoc;
   }
 
-  /** A compiler that runs this protoc executable. */
+  /**
+   * A compiler that runs this protoc executable (a relative path is against the current folder).
+   */
   public static ProtoCompiler using(Path protoc) {
     if (!Files.isRegularFile(protoc)) {
       throw new IllegalArgumentException("protoc not found at " + protoc);
     }
     protoc.toFile().setExecutable(true);
-    return new ProtoCompiler(() -> protoc);
+    // Absolute: protoc runs in a temporary folder, where a relative path would name nothing.
+    Path absolute = protoc.toAbsolutePath();
+    return new ProtoCompiler(() -> absolute);
   }
 
   /**

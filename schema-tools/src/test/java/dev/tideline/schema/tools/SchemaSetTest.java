@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +56,17 @@ class SchemaSetTest {
         .hasMessageContaining("protoc refused the schemas")
         .hasMessageContaining("a/b.proto:2:")
         .hasMessageContaining("\"Missing\" is not defined.");
+  }
+
+  @Test
+  void protocGivenByARelativePathRuns(@TempDir Path dir) {
+    Fixture.write(dir.resolve("a/b.proto"), "syntax = \"proto3\";\npackage a;\nmessage B {}\n");
+    Path relative = Paths.get("").toAbsolutePath().relativize(PROTOC.executable());
+    assertThat(relative.isAbsolute()).isFalse();
+
+    SchemaSet set = SchemaSet.load("here", List.of(dir), ProtoCompiler.using(relative));
+
+    assertThat(set.descriptors().getFileList()).extracting(f -> f.getName()).contains("a/b.proto");
   }
 
   @Test

@@ -149,7 +149,7 @@ public final class HourlyValidation implements Serializable {
             .uid("tideline-count-too-late");
     DataStream<DeliveryResult> delivery =
         entries
-            .filter(entry -> entry.producerId() != null)
+            .filter(TallyEntry::hasProducer)
             .name("events with a producer")
             .uid("tideline-producer-events")
             .keyBy(new ProducerBucket(bucketCount), Types.INT)
