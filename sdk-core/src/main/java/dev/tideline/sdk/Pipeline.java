@@ -395,11 +395,13 @@ final class Pipeline {
   }
 
   Completion<Void> close(final long timeoutNanos) {
+    Completion<Void> completion;
     synchronized (closeLock) {
       if (closeCompletion != null) {
         return closeCompletion;
       }
-      closeCompletion = Completion.create();
+      completion = Completion.create();
+      closeCompletion = completion;
       closed = true;
     }
     if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
@@ -410,7 +412,7 @@ final class Pipeline {
       }
     }
     worker.submit(() -> beginClose(timeoutNanos), 0);
-    return closeCompletion;
+    return completion;
   }
 
   TrackerMetrics metrics() {
