@@ -41,6 +41,13 @@ final class DedupWindow implements Serializable {
         };
   }
 
+  /** A window of the same size and evictions that remembers none of this one's ids. */
+  DedupWindow withoutIds() {
+    DedupWindow copy = new DedupWindow(size);
+    copy.evictions = evictions;
+    return copy;
+  }
+
   /** Remembers the id; true when it was already remembered (a duplicate). */
   boolean seen(UUID id) {
     return ids.putIfAbsent(id, Boolean.TRUE) != null;

@@ -45,6 +45,8 @@ public final class Tally implements Serializable {
   private transient @Nullable TallyEntry scratch;
   private final DedupWindow seen;
   private final Duration clockSkewTolerance;
+  // A copy without event ids (countsOnly()): it reports and merges, but cannot count events.
+  private final boolean countsOnly;
 
   private long records;
   private long malformedRecords;
@@ -67,9 +69,10 @@ public final class Tally implements Serializable {
   private final ViolationTally violations = new ViolationTally();
   private final DeliveryAudit delivery = new DeliveryAudit();
 
-  private Tally(DedupWindow seen, Duration clockSkewTolerance) {
+  private Tally(DedupWindow seen, Duration clockSkewTolerance, boolean countsOnly) {
     this.seen = seen;
     this.clockSkewTolerance = clockSkewTolerance;
+    this.countsOnly = countsOnly;
   }
 
   /** A tally with the default dedup window, for a validator with the default skew tolerance. */
@@ -85,11 +88,36 @@ public final class Tally implements Serializable {
    */
   public static Tally create(long dedupWindow, Duration clockSkewTolerance) {
     Objects.requireNonNull(clockSkewTolerance, "clockSkewTolerance");
-    return new Tally(new DedupWindow(dedupWindow), clockSkewTolerance);
+    return new Tally(new DedupWindow(dedupWindow), clockSkewTolerance, false);
   }
 
-  /** Counts a record and its events. */
+  /**
+   * A copy of the counts without the event ids remembered to find duplicates, which are most of a
+   * tally's size: for reports, and for merges into tallies of other event ids (other hours, other
+   * groups of ids), as a stream processor sends its partial results on. It reports as this tally
+   * does; it cannot count events, since duplicates of the ones it counted could not be found, and
+   * merged into a tally it adds no ids to it.
+   */
+  public Tally countsOnly() {
+    Tally copy = new Tally(seen.withoutIds(), clockSkewTolerance, true);
+    copy.mergeCounts(this);
+    return copy;
+  }
+
+  private void checkCounting() {
+    if (countsOnly) {
+      throw new IllegalStateException(
+          "a counts-only tally cannot count events: the ids to find their duplicates are gone");
+    }
+  }
+
+  /**
+   * Counts a record and its events.
+   *
+   * @throws IllegalStateException if this is a {@link #countsOnly()} copy
+   */
   public void add(RecordResult result) {
+    checkCounting();
     Instant arrival = result.arrivalTime();
     if (countRecord(arrival, result.violations())) {
       return;
@@ -110,8 +138,11 @@ public final class Tally implements Serializable {
    * Counts an entry of a record validated elsewhere: the record too when the entry is its first.
    * The entries of a record counted by one tally, or spread over tallies that are then {@link
    * #merge merged}, count as {@link #add(RecordResult)} counts the record.
+   *
+   * @throws IllegalStateException if this is a {@link #countsOnly()} copy
    */
   public void add(TallyEntry entry) {
+    checkCounting();
     if (entry.countsRecord && countRecord(entry.arrival, entry.recordViolations)) {
       return;
     }
@@ -209,6 +240,12 @@ public final class Tally implements Serializable {
     if (other == this) {
       throw new IllegalArgumentException("a tally cannot merge itself");
     }
+    mergeCounts(other);
+    seen.merge(other.seen);
+  }
+
+  /** Adds the other tally's counts, all but its event ids. */
+  private void mergeCounts(Tally other) {
     records += other.records;
     malformedRecords += other.malformedRecords;
     other.malformedByReason.forEach((k, v) -> malformedByReason.merge(k, v, Long::sum));
@@ -227,7 +264,6 @@ public final class Tally implements Serializable {
     envelopeFallbacks += other.envelopeFallbacks;
     payloadFallbacks += other.payloadFallbacks;
     validFallbacks += other.validFallbacks;
-    seen.merge(other.seen);
     byEventHour.merge(other.byEventHour);
     byArrivalHour.merge(other.byArrivalHour);
     byType.merge(other.byType);

@@ -84,6 +84,45 @@ class TallyMergeTest {
     ((ObjectNode) mergedJson).remove("violations");
     ((ObjectNode) wholeJson).remove("violations");
     assertThat(mergedJson).isEqualTo(wholeJson);
+
+    // The parts' counts without their ids merge into the same report.
+    Tally mergedCounts = Tally.create();
+    for (Tally part : parts.values()) {
+      mergedCounts.merge(roundTrip(part.countsOnly()));
+    }
+    assertThat(json(mergedCounts)).isEqualTo(json(merged));
+  }
+
+  @Test
+  void aCountsOnlyCopyReportsAsTheTallyWithoutItsIdsAndCannotCountOn() throws Exception {
+    Tally whole = Tally.create();
+    for (RecordResult result : plantedResults()) {
+      whole.add(result);
+    }
+    Tally counts = whole.countsOnly();
+
+    assertThat(json(counts)).isEqualTo(json(whole));
+    assertThat(serializedSize(counts)).isLessThan(serializedSize(whole));
+    RecordResult any = plantedResults().get(0);
+    assertThatThrownBy(() -> counts.add(any))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("counts-only");
+    assertThatThrownBy(() -> roundTrip(counts).add(TallyEntry.of(any).get(0)))
+        .isInstanceOf(IllegalStateException.class);
+    // Merged into a tally, it adds no ids: a later copy of its events is not found a duplicate.
+    Tally later = Tally.create();
+    later.merge(counts);
+    later.add(any);
+    assertThat(later.report("later", false).totals().duplicates())
+        .isEqualTo(whole.report("whole", false).totals().duplicates());
+  }
+
+  private static int serializedSize(Tally tally) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(tally);
+    }
+    return bytes.size();
   }
 
   @Test

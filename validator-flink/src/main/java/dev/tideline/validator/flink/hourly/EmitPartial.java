@@ -30,7 +30,10 @@ final class EmitPartial extends ProcessWindowFunction<Tally, HourlyResult, Integ
             ? HourlyResult.Kind.COLD
             : HourlyResult.Kind.UPDATED;
     for (Tally tally : tallies) {
-      out.collect(new HourlyResult(window.getStart(), kind, 0, tally, bucket, firingTime));
+      // Without the hour's event ids, which stay in the window: the merge needs counts only (the
+      // buckets hold disjoint ids), and the ids are most of what would be serialized.
+      out.collect(
+          new HourlyResult(window.getStart(), kind, 0, tally.countsOnly(), bucket, firingTime));
     }
   }
 

@@ -80,7 +80,10 @@ public final class HourlyResult {
     return revision;
   }
 
-  /** The counts; merge the tallies of hours to count a day, a backfill or a whole stream. */
+  /**
+   * The counts, without the event ids ({@link Tally#countsOnly()}); merge the tallies of hours into
+   * a tally to count a day, a backfill or a whole stream.
+   */
   public Tally tally() {
     return tally;
   }
