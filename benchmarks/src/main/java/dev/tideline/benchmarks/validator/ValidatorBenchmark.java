@@ -8,13 +8,8 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tideline.events.v1.ScreenView;
-import dev.tideline.proto.kpl.AggregatedRecord;
-import dev.tideline.proto.kpl.Record;
 import dev.tideline.proto.v1.CatalogEntry;
-import dev.tideline.proto.v1.Context;
 import dev.tideline.proto.v1.Envelope;
-import dev.tideline.proto.v1.Platform;
-import dev.tideline.proto.v1.SchemaFormat;
 import dev.tideline.schema.SchemaRegistry;
 import dev.tideline.validator.HashKeyRange;
 import dev.tideline.validator.RecordResult;
@@ -22,10 +17,7 @@ import dev.tideline.validator.Tally;
 import dev.tideline.validator.ValidatedEvent;
 import dev.tideline.validator.ValidationReport;
 import dev.tideline.validator.Validator;
-import dev.tideline.wire.KplRecords;
-import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,9 +57,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class ValidatorBenchmark {
-  static final int EVENTS_PER_RECORD = 100;
-  static final int RECORDS = 100;
-  static final int EVENTS = EVENTS_PER_RECORD * RECORDS;
+  static final int EVENTS = ScreenViewRecords.EVENTS;
 
   /**
    * The range of the shard the records were read from: the stream reader and the file source pass
@@ -77,10 +67,10 @@ public class ValidatorBenchmark {
 
   private Validator validator;
   private Descriptor screenView;
-  private final List<byte[]> records = new ArrayList<>();
-  private final List<ByteString> envelopes = new ArrayList<>();
+  private ScreenViewRecords batch;
+  private List<byte[]> records;
+  private List<ByteString> envelopes;
   private Instant arrival;
-  private int envelopeBytes;
 
   @Setup
   public void setUp() throws Exception {
@@ -88,45 +78,10 @@ public class ValidatorBenchmark {
     validator = Validator.builder(registry).build();
     CatalogEntry entry = Objects.requireNonNull(registry.forClass(ScreenView.class));
     screenView = descriptor(entry);
-    arrival = Instant.parse("2026-11-25T15:30:00Z");
-    long eventMicros = arrival.minusSeconds(20).toEpochMilli() * 1000;
-    long sequence = 0;
-    for (int r = 0; r < RECORDS; r++) {
-      AggregatedRecord.Builder aggregate =
-          AggregatedRecord.newBuilder().addPartitionKeyTable("device-" + r);
-      for (int e = 0; e < EVENTS_PER_RECORD; e++) {
-        sequence++;
-        Envelope envelope =
-            Envelope.newBuilder()
-                .setEventId(id(7, sequence))
-                .setEventType(entry.getEventType())
-                .setFormat(SchemaFormat.PROTOBUF)
-                .setSchemaId(entry.getSchemaId())
-                .setEventTimeUs(eventMicros + sequence)
-                .setSentTimeUs(eventMicros + 1_000_000)
-                .setProducerId(id(r, 0))
-                .setSequence(sequence)
-                .setContext(
-                    Context.newBuilder()
-                        .setAppVersion("4.12.0")
-                        .setPlatform(Platform.ANDROID)
-                        .setSessionId("s-" + r))
-                .setPayload(
-                    ScreenView.newBuilder()
-                        .setScreenName("product_detail")
-                        .setScreenClass("com.example.shop.ProductDetailActivity")
-                        .setPreviousScreen("search_results")
-                        .setLoadTimeMs(137)
-                        .build()
-                        .toByteString())
-                .build();
-        envelopes.add(envelope.toByteString());
-        envelopeBytes += envelope.getSerializedSize();
-        aggregate.addRecords(
-            Record.newBuilder().setPartitionKeyIndex(0).setData(envelope.toByteString()));
-      }
-      records.add(KplRecords.encode(aggregate.build()));
-    }
+    arrival = ScreenViewRecords.BENCHMARK_ARRIVAL;
+    batch = ScreenViewRecords.make(entry, arrival, ScreenViewRecords.BENCHMARK_BATCH);
+    records = batch.records();
+    envelopes = batch.envelopes();
     ValidationReport report = fullPathReport();
     if (report.totals().valid() != EVENTS || report.totals().invalid() != 0) {
       throw new IllegalStateException(
@@ -155,11 +110,7 @@ public class ValidatorBenchmark {
 
   /** The average envelope size, to check the events are about 200 bytes. */
   public int averageEnvelopeBytes() {
-    return envelopeBytes / EVENTS;
-  }
-
-  private static ByteString id(long high, long low) {
-    return ByteString.copyFrom(ByteBuffer.allocate(16).putLong(high).putLong(low).array());
+    return batch.averageEnvelopeBytes();
   }
 
   private static Descriptor descriptor(CatalogEntry entry) throws Exception {
