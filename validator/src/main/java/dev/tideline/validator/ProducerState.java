@@ -1,12 +1,10 @@
 package dev.tideline.validator;
 
 import dev.tideline.events.v1.ProducerAudit;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +24,13 @@ final class ProducerState implements Serializable {
 
   private final SequenceSet sequences = new SequenceSet();
   private final Map<String, SequenceSet> byType = new HashMap<>();
-  // Transient: lite messages are not Serializable; written as their bytes by writeObject.
-  private transient List<ProducerAudit> audits = new ArrayList<>();
+  // What the producer's audit records say, summed as they come: a long run keeps one entry per
+  // event type and a few sequence ranges, not every record.
+  private final Map<String, long[]> auditSums = new TreeMap<>(); // accepted, sent, dropped
+  private final Map<String, Map<String, Long>> droppedByReason = new TreeMap<>();
+  // The audited sequence ranges [first, last]; exactly adjacent ones joined (the same counts).
+  private final ArrayList<long[]> auditRanges = new ArrayList<>();
+  private boolean audited;
   private long events;
   private long repeats;
   // The latest arrival of its events, in epoch millis: when the producer was last heard from.
@@ -63,29 +66,69 @@ final class ProducerState implements Serializable {
     for (Map.Entry<String, SequenceSet> entry : other.byType.entrySet()) {
       byType.computeIfAbsent(entry.getKey(), k -> new SequenceSet()).addAll(entry.getValue());
     }
-    audits.addAll(other.audits);
-  }
-
-  private void writeObject(ObjectOutputStream out) throws IOException {
-    out.defaultWriteObject();
-    out.writeInt(audits.size());
-    for (ProducerAudit audit : audits) {
-      out.writeObject(audit.toByteArray());
+    other.auditSums.forEach(
+        (type, sum) -> {
+          long[] mine = auditSums.computeIfAbsent(type, t -> new long[3]);
+          for (int i = 0; i < 3; i++) {
+            mine[i] += sum[i];
+          }
+        });
+    other.droppedByReason.forEach(
+        (type, reasons) -> {
+          Map<String, Long> mine = droppedByReason.computeIfAbsent(type, t -> new TreeMap<>());
+          reasons.forEach((reason, n) -> mine.merge(reason, n, Long::sum));
+        });
+    for (long[] range : other.auditRanges) {
+      auditRanges.add(range.clone());
     }
+    joinAdjacentRanges();
+    audited |= other.audited;
   }
 
-  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-    in.defaultReadObject();
-    int size = in.readInt();
-    audits = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      audits.add(ProducerAudit.parseFrom((byte[]) in.readObject()));
-    }
-  }
-
-  /** Keeps one of the producer's audit records (a valid first copy). */
+  /** Counts one of the producer's audit records (a valid first copy). */
   void addAudit(ProducerAudit audit) {
-    audits.add(audit);
+    audited = true;
+    long first = audit.getFirstSequence();
+    long last = audit.getLastSequence();
+    if (last >= first && first > 0) {
+      long[] previous = auditRanges.isEmpty() ? null : auditRanges.get(auditRanges.size() - 1);
+      if (previous != null && previous[1] + 1 == first) {
+        previous[1] = last; // the next period of the same run: one range, the same counts
+      } else {
+        auditRanges.add(new long[] {first, last});
+      }
+    }
+    for (ProducerAudit.TypeCounts counts : audit.getCountsList()) {
+      long[] sum = auditSums.computeIfAbsent(counts.getEventType(), t -> new long[3]);
+      sum[0] += counts.getAccepted();
+      sum[1] += counts.getSent();
+      Map<String, Long> reasons =
+          droppedByReason.computeIfAbsent(counts.getEventType(), t -> new TreeMap<>());
+      for (Map.Entry<String, Long> drop : counts.getDroppedMap().entrySet()) {
+        sum[2] += drop.getValue();
+        reasons.merge(drop.getKey(), drop.getValue(), Long::sum);
+      }
+    }
+  }
+
+  /**
+   * Sorts the audited ranges and joins the exactly adjacent ones: what arrived in a joined range is
+   * what arrived in its two parts. Overlapping ranges stay apart, so their overlap still counts
+   * once per audit record, as it did before they were joined.
+   */
+  private void joinAdjacentRanges() {
+    auditRanges.sort(Comparator.comparingLong((long[] r) -> r[0]).thenComparingLong(r -> r[1]));
+    ArrayList<long[]> joined = new ArrayList<>(auditRanges.size());
+    for (long[] range : auditRanges) {
+      long[] previous = joined.isEmpty() ? null : joined.get(joined.size() - 1);
+      if (previous != null && previous[1] + 1 == range[0]) {
+        previous[1] = range[1];
+      } else {
+        joined.add(range);
+      }
+    }
+    auditRanges.clear();
+    auditRanges.addAll(joined);
   }
 
   /**
@@ -93,33 +136,14 @@ final class ProducerState implements Serializable {
    * against what arrived within their sequence ranges.
    */
   ValidationReport.Producer report(String producerId) {
-    Map<String, long[]> sums = new TreeMap<>();
-    Map<String, Map<String, Long>> droppedByReason = new TreeMap<>();
-    List<long[]> ranges = new ArrayList<>();
-    for (ProducerAudit audit : audits) {
-      if (audit.getLastSequence() >= audit.getFirstSequence() && audit.getFirstSequence() > 0) {
-        ranges.add(new long[] {audit.getFirstSequence(), audit.getLastSequence()});
-      }
-      for (ProducerAudit.TypeCounts counts : audit.getCountsList()) {
-        long[] sum = sums.computeIfAbsent(counts.getEventType(), t -> new long[3]);
-        sum[0] += counts.getAccepted();
-        sum[1] += counts.getSent();
-        Map<String, Long> reasons =
-            droppedByReason.computeIfAbsent(counts.getEventType(), t -> new TreeMap<>());
-        for (Map.Entry<String, Long> drop : counts.getDroppedMap().entrySet()) {
-          sum[2] += drop.getValue();
-          reasons.merge(drop.getKey(), drop.getValue(), Long::sum);
-        }
-      }
-    }
     List<ValidationReport.TypeDelivery> types = new ArrayList<>();
     long dropped = 0;
     long lost = 0;
-    for (Map.Entry<String, long[]> entry : sums.entrySet()) {
+    for (Map.Entry<String, long[]> entry : auditSums.entrySet()) {
       SequenceSet arrivedSet = byType.get(entry.getKey());
       long arrived = 0;
       if (arrivedSet != null) {
-        for (long[] range : ranges) {
+        for (long[] range : auditRanges) {
           arrived += arrivedSet.countIn(range[0], range[1]);
         }
       }
@@ -134,7 +158,7 @@ final class ProducerState implements Serializable {
               sum[1],
               arrived,
               sum[2],
-              droppedByReason.getOrDefault(entry.getKey(), Collections.emptyMap()),
+              new TreeMap<>(droppedByReason.getOrDefault(entry.getKey(), Collections.emptyMap())),
               typeLost));
     }
     List<long[]> gaps = sequences.gaps();
@@ -148,7 +172,7 @@ final class ProducerState implements Serializable {
         gaps.size(),
         gaps.size() <= MAX_GAPS_LISTED ? gaps : new ArrayList<>(gaps.subList(0, MAX_GAPS_LISTED)),
         repeats,
-        !audits.isEmpty(),
+        audited,
         dropped,
         lost,
         types);

@@ -118,6 +118,84 @@ class DeliveryLedgerTest {
   }
 
   @Test
+  void aProducerAuditingEveryPeriodKeepsItsStateSmallAndReconcilesTheSame() throws Exception {
+    Validator validator = Validator.builder(TestEvents.REGISTRY).build();
+    DeliveryLedger whole = new DeliveryLedger();
+    DeliveryLedger odd = new DeliveryLedger();
+    DeliveryLedger even = new DeliveryLedger();
+    DeliveryLedger unaudited = new DeliveryLedger(); // the same sequences, no audit records
+    long seq = 0;
+    long covered = 0; // the end of the last audited range
+    for (int period = 1; period <= 500; period++) {
+      List<Envelope> events = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        seq++;
+        if (!(period == 250 && i == 0)) { // one click lost, in period 250
+          events.add(TestEvents.event(TestEvents.click("buy"), 9, seq, T).build());
+        }
+      }
+      // As the SDK audits: the period's range runs from after the last one's to the last
+      // sequence taken, which includes the previous audit record's own.
+      events.add(
+          TestEvents.event(
+                  ProducerAudit.newBuilder()
+                      .setPeriodStartUs(TestEvents.micros(T))
+                      .setPeriodEndUs(TestEvents.micros(T))
+                      .setFirstSequence(covered + 1)
+                      .setLastSequence(seq)
+                      .addCounts(
+                          ProducerAudit.TypeCounts.newBuilder()
+                              .setEventType("tideline.events.v1.Click")
+                              .setAccepted(10)
+                              .setSent(10))
+                      .build(),
+                  9,
+                  ++seq,
+                  T)
+              .build());
+      covered = seq - 1;
+      for (Envelope event : events) {
+        RecordResult result = validator.validate(event.toByteArray(), "k", T, null);
+        for (TallyEntry entry : TallyEntry.of(result)) {
+          whole.add(entry);
+          (period % 2 == 0 ? even : odd).add(entry);
+          if (Tally.AUDIT_EVENT_TYPE.equals(entry.type)) {
+            entry.type = "tideline.events.v1.NotAnAudit"; // its sequence, not its record
+          }
+          unaudited.add(entry);
+        }
+      }
+    }
+    // 500 audit records cost the state their sums and one range, not a copy of each record; the
+    // sequences themselves (per event type, cut by the audit records' own) are the rest.
+    assertThat(unaudited.report("s", T).producers().get(0).audited()).isFalse();
+    assertThat(serializedSize(whole)).isLessThan(serializedSize(unaudited) + 1_000);
+    DeliveryReport report = whole.report("s", T);
+    assertThat(report.producers().get(0).audited()).isTrue();
+    assertThat(report.delivery().lost()).isEqualTo(1);
+    assertThat(report.producers().get(0).byType())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.sent()).isEqualTo(5_000);
+              assertThat(t.arrived()).isEqualTo(4_999);
+            });
+    // Periods counted apart, their ranges interleaved, merge into the same reconciliation.
+    odd.merge(even);
+    assertThat(JSON.readTree(Reports.json(odd.report("s", T))).get("producers"))
+        .isEqualTo(JSON.readTree(Reports.json(report)).get("producers"));
+    assertThat(serializedSize(odd)).isLessThan(serializedSize(unaudited) + 1_000);
+  }
+
+  private static int serializedSize(DeliveryLedger ledger) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(ledger);
+    }
+    return bytes.size();
+  }
+
+  @Test
   void producersIdleBeforeATimeAreForgottenAndCounted() {
     Validator validator = Validator.builder(TestEvents.REGISTRY).build();
     DeliveryLedger ledger = new DeliveryLedger();
